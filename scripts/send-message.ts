@@ -1,0 +1,85 @@
+/**
+ * Sends a signed message to a running server, as WeChat would, and prints the reply.
+ *
+ *   npm run send -- location [lat lng]        a location pin (GCJ-02, like WeChat's map); default Nanjing Road
+ *   npm run send -- text "人民广场 咖啡"        a typed message
+ *   npm run send -- event subscribe|unsubscribe|LOCATION|CLICK [key]
+ *   npm run send -- file message.xml          any XML body, signed as is
+ *   npm run send -- verify                    the URL-verification GET
+ *
+ * Options: --url http://127.0.0.1:3000/wechat (default from HOST/PORT), --token (default WECHAT_TOKEN
+ * or the development token), --from an OpenID, --to the account id (gh_…).
+ */
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { DEV_TOKEN } from '../src/config.js'
+import { sign } from '../src/wechat/signature.js'
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    from: { type: 'string', default: 'oUser_nearby_cli_0000000000' },
+    to: { type: 'string', default: 'gh_nearby_demo' },
+  },
+})
+
+const url = values.url ?? `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? '3000'}/wechat`
+const token = values.token ?? process.env.WECHAT_TOKEN ?? DEV_TOKEN
+const [kind = 'location', ...args] = positionals
+const now = Math.floor(Date.now() / 1000)
+const msgId = String(BigInt(now) * 1_000_000n + BigInt(randomBytes(2).readUInt16BE()))
+
+const cdata = (s: string) => `<![CDATA[${s.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`
+const header = (msgType: string) =>
+  `<ToUserName>${cdata(values.to!)}</ToUserName>\n<FromUserName>${cdata(values.from!)}</FromUserName>\n` +
+  `<CreateTime>${now}</CreateTime>\n<MsgType>${cdata(msgType)}</MsgType>\n`
+
+function body(): string | undefined {
+  switch (kind) {
+    case 'location': {
+      const [lat = '31.236712', lng = '121.481236'] = args
+      return `<xml>\n${header('location')}<Location_X>${lat}</Location_X>\n<Location_Y>${lng}</Location_Y>\n<Scale>16</Scale>\n<Label>${cdata('')}</Label>\n<MsgId>${msgId}</MsgId>\n</xml>`
+    }
+    case 'text':
+      return `<xml>\n${header('text')}<Content>${cdata(args.join(' '))}</Content>\n<MsgId>${msgId}</MsgId>\n</xml>`
+    case 'event': {
+      const [event = 'subscribe', key = ''] = args
+      const extra =
+        event === 'LOCATION'
+          ? '<Latitude>31.240113</Latitude>\n<Longitude>121.490317</Longitude>\n<Precision>65.000000</Precision>\n'
+          : `<EventKey>${cdata(key)}</EventKey>\n`
+      return `<xml>\n${header('event')}<Event>${cdata(event)}</Event>\n${extra}</xml>`
+    }
+    case 'file':
+      return readFileSync(args[0] ?? '/dev/stdin', 'utf8')
+    case 'verify':
+      return undefined
+    default:
+      process.stderr.write(`unknown kind ${kind}: use location, text, event, file or verify\n`)
+      process.exit(2)
+  }
+}
+
+async function main(): Promise<void> {
+  const timestamp = String(now)
+  const nonce = String(randomBytes(4).readUInt32BE())
+  const query = new URLSearchParams({ signature: sign(token, timestamp, nonce), timestamp, nonce })
+  const xml = body()
+  if (xml === undefined) query.set('echostr', String(randomBytes(8).readBigUInt64BE()))
+  else query.set('openid', values.from!)
+  const target = `${url}?${query.toString()}`
+  const started = performance.now()
+  const res = await fetch(target, xml === undefined ? {} : { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
+  const text = await res.text()
+  const ms = (performance.now() - started).toFixed(1)
+  process.stdout.write(`HTTP ${res.status} ${res.headers.get('content-type') ?? ''} in ${ms} ms\n${text}\n`)
+  if (!res.ok) process.exitCode = 1
+}
+
+main().catch(err => {
+  process.stderr.write(`could not reach ${url}: ${(err as Error).message}\n(is the server running? npm start)\n`)
+  process.exitCode = 1
+})

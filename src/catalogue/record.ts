@@ -1,0 +1,104 @@
+import { toWgs84, type Datum } from '../geo/datum.js'
+
+/** One place ready to store: trimmed strings, WGS-84 coordinates. */
+export interface PlaceRecord {
+  readonly id: string
+  readonly name: string
+  readonly nameZh: string | null
+  readonly nameEn: string | null
+  readonly category: string
+  readonly lat: number
+  readonly lng: number
+  readonly address: string | null
+  readonly phone: string | null
+  readonly url: string | null
+  readonly pictureUrl: string | null
+  readonly source: string
+}
+
+/** A source row after column mapping, before checks: every value still text as read. */
+export interface RawPlace {
+  /** 1-based line (CSV) or feature number (GeoJSON), for the import report. */
+  readonly line: number
+  readonly fields: Partial<Record<RawField, string>>
+}
+
+export type RawField =
+  | 'id' | 'name' | 'nameZh' | 'nameEn' | 'category' | 'lat' | 'lng' | 'datum'
+  | 'address' | 'phone' | 'url' | 'pictureUrl' | 'source'
+
+export interface Refusal {
+  readonly line: number
+  readonly reason: string
+}
+
+export const DEFAULT_CATEGORY = 'other'
+const DATUMS: readonly Datum[] = ['wgs84', 'gcj02', 'bd09']
+
+/**
+ * Checks one row and converts its coordinates to WGS-84. `defaultDatum` applies when the row has
+ * no datum column of its own. Returns the record, or the reason it was refused.
+ */
+export function toRecord(raw: RawPlace, defaultDatum: Datum, defaultSource: string): PlaceRecord | Refusal {
+  const f = raw.fields
+  const refuse = (reason: string): Refusal => ({ line: raw.line, reason })
+  const id = clean(f.id)
+  const name = clean(f.name) ?? clean(f.nameZh) ?? clean(f.nameEn)
+  if (!id) return refuse('missing id')
+  if (!name) return refuse('missing name')
+  const latText = clean(f.lat)
+  const lngText = clean(f.lng)
+  if (!latText || !lngText) return refuse('missing latitude or longitude')
+  const lat = decimal(latText)
+  const lng = decimal(lngText)
+  if (lat === undefined) return refuse(`latitude ${JSON.stringify(latText)} is not a number`)
+  if (lng === undefined) return refuse(`longitude ${JSON.stringify(lngText)} is not a number`)
+  if (Math.abs(lat) > 90) {
+    const hint = Math.abs(lng) <= 90 ? ' (latitude and longitude look swapped)' : ''
+    return refuse(`latitude ${latText} is outside -90..90${hint}`)
+  }
+  if (Math.abs(lng) > 180) return refuse(`longitude ${lngText} is outside -180..180`)
+  const datumText = clean(f.datum)?.toLowerCase().replace(/[^a-z0-9]/g, '')
+  const datum = datumText ? DATUMS.find(d => d === datumText) : defaultDatum
+  if (!datum) return refuse(`unknown datum ${JSON.stringify(f.datum)} (expected wgs84, gcj02 or bd09)`)
+  const point = toWgs84({ lat, lng }, datum)
+  return {
+    id,
+    name,
+    nameZh: clean(f.nameZh),
+    nameEn: clean(f.nameEn),
+    category: clean(f.category)?.toLowerCase() ?? DEFAULT_CATEGORY,
+    lat: point.lat,
+    lng: point.lng,
+    address: clean(f.address),
+    phone: clean(f.phone),
+    url: cleanUrl(f.url),
+    pictureUrl: cleanUrl(f.pictureUrl),
+    source: clean(f.source) ?? defaultSource,
+  }
+}
+
+export function isRefusal(r: PlaceRecord | Refusal): r is Refusal {
+  return 'reason' in r
+}
+
+/** Trims spaces, a stray BOM and CR (Excel exports), and turns empty into null. */
+function clean(v: string | undefined): string | null {
+  if (v === undefined) return null
+  const t = v.replace(/^\uFEFF/, '').replace(/\r/g, '').trim()
+  return t === '' ? null : t
+}
+
+/** Only http(s) links are kept: a `javascript:` URL must never reach a page or a reply. */
+function cleanUrl(v: string | undefined): string | null {
+  const t = clean(v)
+  if (!t) return null
+  if (/^https?:\/\//i.test(t)) return t
+  if (/^www\./i.test(t)) return `http://${t}`
+  return null
+}
+
+function decimal(text: string): number | undefined {
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return undefined
+  return Number(text)
+}

@@ -1,0 +1,81 @@
+import type { Statement } from 'better-sqlite3'
+import { openDb, type Db, type OpenOptions } from './db.js'
+
+/** A row as the rest of the server sees it: our names, exact WGS-84 coordinates. */
+export interface PlaceRow {
+  readonly id: string
+  readonly name: string
+  readonly nameZh: string | null
+  readonly nameEn: string | null
+  readonly category: string
+  readonly lat: number
+  readonly lng: number
+  readonly address: string | null
+  readonly phone: string | null
+  readonly url: string | null
+  readonly pictureUrl: string | null
+}
+
+export interface BoxQuery {
+  readonly minLat: number
+  readonly maxLat: number
+  readonly minLng: number
+  readonly maxLng: number
+}
+
+export interface CatalogueStats {
+  readonly places: number
+  readonly version: string | null
+  readonly importedAt: string | null
+}
+
+const PLACE_COLUMNS = `p.id, p.name, p.name_zh AS nameZh, p.name_en AS nameEn, p.category, p.lat, p.lng,
+  p.address, p.phone, p.url, p.picture_url AS pictureUrl`
+
+/**
+ * Read access to one catalogue file. Statements are prepared once here and reused for every
+ * request; better-sqlite3 is synchronous, so each query must stay in the low milliseconds.
+ */
+export class Catalogue {
+  readonly #db: Db
+  readonly #inBox: Statement<BoxQuery, PlaceRow>
+  readonly #byId: Statement<[string], PlaceRow>
+  readonly #count: Statement<[], { n: number }>
+  readonly #meta: Statement<[string], { value: string }>
+
+  constructor(readonly file: string, opts: OpenOptions = {}) {
+    this.#db = openDb(file, opts)
+    this.#inBox = this.#db.prepare(
+      `SELECT ${PLACE_COLUMNS} FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
+       WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng`,
+    )
+    this.#byId = this.#db.prepare(`SELECT ${PLACE_COLUMNS} FROM places p WHERE p.id = ?`)
+    this.#count = this.#db.prepare('SELECT count(*) AS n FROM places')
+    this.#meta = this.#db.prepare('SELECT value FROM catalogue_meta WHERE key = ?')
+  }
+
+  /** The underlying connection, for the importer and maintenance scripts. */
+  get db(): Db {
+    return this.#db
+  }
+
+  inBox(box: BoxQuery): PlaceRow[] {
+    return this.#inBox.all(box)
+  }
+
+  byId(id: string): PlaceRow | undefined {
+    return this.#byId.get(id)
+  }
+
+  stats(): CatalogueStats {
+    return {
+      places: this.#count.get()?.n ?? 0,
+      version: this.#meta.get('version')?.value ?? null,
+      importedAt: this.#meta.get('imported_at')?.value ?? null,
+    }
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close()
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The catalogue's tables. `places` holds exact WGS-84 coordinates; `places_rtree` is only a
+ * prefilter (R*Tree stores 32-bit floats, rounded outward), keyed by the same rowid.
+ * Bump SCHEMA_VERSION whenever the DDL changes: an older file is then refused with a clear
+ * message instead of answering from columns that are not there.
+ */
+export const SCHEMA_VERSION = 1
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS places (
+  rowid        INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  name         TEXT NOT NULL,
+  name_zh      TEXT,
+  name_en      TEXT,
+  category     TEXT NOT NULL,
+  lat          REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+  lng          REAL NOT NULL CHECK (lng BETWEEN -180 AND 180),
+  address      TEXT,
+  phone        TEXT,
+  url          TEXT,
+  picture_url  TEXT,
+  source       TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS places_rtree USING rtree(place_rowid, min_lat, max_lat, min_lng, max_lng);
+CREATE TABLE IF NOT EXISTS catalogue_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`

@@ -1,0 +1,14 @@
+import type { LatLng } from '../geo/datum.js'
+
+export const PLACES_PATH = '/places'
+
+/**
+ * The results page for a point: stateless and stable, so any worker process can render it and
+ * the link in a reply keeps working. The point is WGS-84, to 6 decimals (≈ 0.1 m).
+ */
+export function placesPageUrl(publicUrl: string, accountId: string, at: LatLng, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ lat: at.lat.toFixed(6), lng: at.lng.toFixed(6) })
+  if (accountId !== 'default') q.set('a', accountId)
+  for (const [k, v] of Object.entries(extra)) q.set(k, v)
+  return `${publicUrl}${PLACES_PATH}?${q.toString()}`
+}

@@ -1,0 +1,28 @@
+import type { Box } from '../geo/box.js'
+
+/** A catalogue entry as the domain sees it. Coordinates are WGS-84. */
+export interface Place {
+  readonly id: string
+  readonly name: string
+  readonly nameZh: string | null
+  readonly nameEn: string | null
+  readonly category: string
+  readonly lat: number
+  readonly lng: number
+  readonly address: string | null
+  readonly phone: string | null
+  readonly url: string | null
+  readonly pictureUrl: string | null
+}
+
+/** What the domain needs from storage. The catalogue's repository fits it structurally. */
+export interface CatalogueReader {
+  /** Every place inside the rectangle (any order). */
+  inBox(box: Box): Place[]
+}
+
+export interface RankedPlace {
+  readonly place: Place
+  /** Great-circle distance from the query point, metres. */
+  readonly distanceM: number
+}

@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { buildApp } from './app.js'
+import { openDb } from './catalogue/db.js'
+import { importFile } from './catalogue/import.js'
+import { Catalogue } from './catalogue/repository.js'
+import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
+import { isAppError } from './errors.js'
+import { projectRoot } from './project-root.js'
+
+/** The project's own demo catalogue, loaded when the configured database does not exist yet. */
+export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
+
+/** A missing database is built from the demo catalogue, so a fresh clone answers at once. */
+function ensureCatalogue(config: Config): string | undefined {
+  if (existsSync(config.dbFile)) return undefined
+  mkdirSync(dirname(resolve(config.dbFile)), { recursive: true })
+  const db = openDb(config.dbFile, { create: true })
+  try {
+    const report = importFile(db, DEMO_CATALOGUE, { source: 'nearby-demo' })
+    return `built ${config.dbFile} from the demo catalogue (${report.accepted} places)`
+  } finally {
+    db.close()
+  }
+}
+
+function banner(config: Config, built: string | undefined): string {
+  const account = config.accounts[0]!
+  const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}${account.path}`
+  const urlOption = config.host === DEFAULT_HOST && config.port === DEFAULT_PORT ? '' : ` --url ${local}`
+  const lines = [
+    '',
+    `Nearby is listening on ${local}`,
+    `  catalogue: ${config.dbFile}${built ? ` (${built})` : ''}`,
+    account.devToken
+      ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
+      : '  token:     from WECHAT_TOKEN',
+    `  try it:    npm run send -- location 31.236712 121.481236${urlOption}`,
+    '             (a signed location message from Nanjing Road, as WeChat would send it)',
+    '',
+  ]
+  return lines.join('\n') + '\n'
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const built = ensureCatalogue(config)
+  const catalogue = new Catalogue(config.dbFile)
+  const app = buildApp({ config, catalogue })
+  app.addHook('onClose', async () => catalogue.close())
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      void app.close().then(() => process.exit(0))
+    })
+  }
+  await app.listen({ host: config.host, port: config.port })
+  process.stdout.write(banner(config, built))
+}
+
+main().catch((err: unknown) => {
+  // Configuration and catalogue problems are the operator's to fix: say what, without a stack.
+  process.stderr.write(`${isAppError(err) ? err.message : (err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+})

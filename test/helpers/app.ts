@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify'
+import { join } from 'node:path'
+import { buildApp } from '../../src/app.js'
+import { openDb } from '../../src/catalogue/db.js'
+import { importFile, type ImportOptions } from '../../src/catalogue/import.js'
+import { Catalogue } from '../../src/catalogue/repository.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { sign } from '../../src/wechat/signature.js'
+
+export const TEST_TOKEN = 'nearbyTestToken'
+/** A fixed clock: 2025-05-15T10:00:00Z. */
+export const NOW_MS = 1_747_303_200_000
+
+export interface TestApp {
+  readonly app: FastifyInstance
+  readonly config: Config
+  readonly catalogue: Catalogue
+  readonly dbFile: string
+}
+
+/** Imports `files` into a fresh database under `dir` and builds an app on it (closed by teardown). */
+export async function makeApp(
+  t: { teardown(fn: () => unknown): void },
+  dir: string,
+  files: readonly string[],
+  env: Record<string, string> = {},
+  importOptions: ImportOptions = {},
+): Promise<TestApp> {
+  const dbFile = join(dir, 'catalogue.sqlite')
+  const db = openDb(dbFile, { create: true })
+  files.forEach((f, i) => importFile(db, f, { ...importOptions, merge: i > 0 }))
+  db.close()
+  const config = loadConfig({ WECHAT_TOKEN: TEST_TOKEN, DB_FILE: dbFile, PUBLIC_URL: 'https://nearby.example.com', ...env })
+  const catalogue = new Catalogue(dbFile)
+  const app = buildApp({ config, catalogue, now: () => NOW_MS, logger: false })
+  t.teardown(async () => {
+    await app.close()
+    catalogue.close()
+  })
+  return { app, config, catalogue, dbFile }
+}
+
+/** The query WeChat would add to a request, signed with `token`. */
+export function signedQuery(token = TEST_TOKEN, timestamp = '1747303200', nonce = '20250515'): Record<string, string> {
+  return { signature: sign(token, timestamp, nonce), timestamp, nonce }
+}
+
+export async function postSigned(app: FastifyInstance, body: string, path = '/wechat', token = TEST_TOKEN) {
+  return app.inject({
+    method: 'POST',
+    url: path,
+    query: { ...signedQuery(token), openid: 'oUser_test' },
+    headers: { 'content-type': 'text/xml' },
+    payload: body,
+  })
+}

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Catalogue } from './catalogue/repository.js'
 import type { Config } from './config.js'
+import type { UserState } from './state/user-state.js'
 import { registerHealthRoutes } from './http/health-routes.js'
 import { registerPlacesRoutes } from './http/places-routes.js'
 import { registerWechatRoutes } from './http/wechat-routes.js'
@@ -8,6 +9,7 @@ import { registerWechatRoutes } from './http/wechat-routes.js'
 export interface AppDeps {
   readonly config: Config
   readonly catalogue: Catalogue
+  readonly state: UserState
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   readonly now?: () => number
   /** Fastify logger options; `false` in tests. */
@@ -32,7 +34,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   const now = deps.now ?? Date.now
-  registerWechatRoutes(app, { config: deps.config, catalogue: deps.catalogue, now })
+  registerWechatRoutes(app, { config: deps.config, catalogue: deps.catalogue, state: deps.state, now })
   registerPlacesRoutes(app, { config: deps.config, catalogue: deps.catalogue })
   registerHealthRoutes(app, { catalogue: deps.catalogue })
 

@@ -5,6 +5,10 @@ export const DEV_TOKEN = 'nearby-dev-token'
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_PORT = 3000
 export const DEFAULT_DB_FILE = 'data/catalogue.sqlite'
+/** Followers' last positions and result lists; separate from the catalogue so refreshes never touch it. */
+export const DEFAULT_STATE_FILE = 'data/state.sqlite'
+/** How long a follower's last position counts as "where they are" for a wish without a place. */
+export const DEFAULT_POSITION_MAX_AGE_MIN = 30
 export const DEFAULT_LOG_LEVEL = 'info'
 /** How far the nearest-place search may widen before it gives up (metres). */
 export const DEFAULT_MAX_RADIUS_M = 5000
@@ -40,6 +44,8 @@ export interface Config {
   /** Base URL used in links sent to users (results page); defaults to http://HOST:PORT. */
   readonly publicUrl: string
   readonly dbFile: string
+  readonly stateFile: string
+  readonly positionMaxAgeMin: number
   readonly logLevel: LogLevel
   readonly maxRadiusM: number
   readonly resultCount: number
@@ -115,6 +121,8 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     publicUrl,
     dbFile: text('DB_FILE', DEFAULT_DB_FILE),
+    stateFile: text('STATE_FILE', DEFAULT_STATE_FILE),
+    positionMaxAgeMin: integer('POSITION_MAX_AGE_MIN', DEFAULT_POSITION_MAX_AGE_MIN, 1, 7 * 24 * 60),
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL),
     maxRadiusM: integer('SEARCH_RADIUS_M', DEFAULT_MAX_RADIUS_M, 50, 200_000),
     resultCount: integer('RESULT_COUNT', DEFAULT_RESULT_COUNT, 1, 50),

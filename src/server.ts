@@ -6,6 +6,7 @@ import { importFile } from './catalogue/import.js'
 import { Catalogue } from './catalogue/repository.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
+import { UserState } from './state/user-state.js'
 import { projectRoot } from './project-root.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
@@ -46,8 +47,13 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const built = ensureCatalogue(config)
   const catalogue = new Catalogue(config.dbFile)
-  const app = buildApp({ config, catalogue })
-  app.addHook('onClose', async () => catalogue.close())
+  mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
+  const state = new UserState(config.stateFile)
+  const app = buildApp({ config, catalogue, state })
+  app.addHook('onClose', async () => {
+    catalogue.close()
+    state.close()
+  })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

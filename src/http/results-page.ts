@@ -67,7 +67,7 @@ function renderItem(r: RankedPlace, n: number): string {
   const address = p.address ? `<div class="meta">${esc(p.address)}</div>` : ''
   const phone = p.phone ? `<a href="tel:${esc(p.phone.replace(/[^\d+]/g, ''))}">${esc(p.phone)}</a>` : ''
   const site = p.url ? `<a href="${esc(p.url)}">网站</a>` : ''
-  return `<li id="p${n}">
+  return `<li id="p${n}" data-id="${esc(p.id)}">
 <div>${n}. ${title}</div>
 <div class="meta">${details}</div>
 ${address}

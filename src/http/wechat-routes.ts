@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountConfig, Config } from '../config.js'
 import { isAppError } from '../errors.js'
 import type { CatalogueReader } from '../recommend/place.js'
+import type { UserState } from '../state/user-state.js'
 import { parseMessage } from '../wechat/parse.js'
 import { REPLY_SUCCESS, renderReply } from '../wechat/reply.js'
 import { signatureMatches } from '../wechat/signature.js'
@@ -15,6 +16,7 @@ export const WECHAT_BODY_LIMIT = 64 * 1024
 export interface WechatRouteDeps {
   readonly config: Config
   readonly catalogue: CatalogueReader
+  readonly state: UserState
   /** Current time in milliseconds; injected so tests control CreateTime. */
   readonly now: () => number
 }
@@ -61,7 +63,14 @@ async function receive(account: AccountConfig, deps: WechatRouteDeps, req: Fasti
     return sendSuccess(res)
   }
   try {
-    const answer = answerMessage(msg, { config: deps.config, account, catalogue: deps.catalogue })
+    const answer = await answerMessage(msg, {
+      config: deps.config,
+      account,
+      catalogue: deps.catalogue,
+      state: deps.state,
+      now: deps.now(),
+      warn: (details, message) => req.log.warn({ account: account.id, ...details }, message),
+    })
     req.log.info(
       {
         account: account.id,

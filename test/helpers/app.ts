@@ -5,6 +5,7 @@ import { openDb } from '../../src/catalogue/db.js'
 import { importFile, type ImportOptions } from '../../src/catalogue/import.js'
 import { Catalogue } from '../../src/catalogue/repository.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { UserState } from '../../src/state/user-state.js'
 import { sign } from '../../src/wechat/signature.js'
 
 export const TEST_TOKEN = 'nearbyTestToken'
@@ -15,6 +16,7 @@ export interface TestApp {
   readonly app: FastifyInstance
   readonly config: Config
   readonly catalogue: Catalogue
+  readonly state: UserState
   readonly dbFile: string
 }
 
@@ -32,12 +34,14 @@ export async function makeApp(
   db.close()
   const config = loadConfig({ WECHAT_TOKEN: TEST_TOKEN, DB_FILE: dbFile, PUBLIC_URL: 'https://nearby.example.com', ...env })
   const catalogue = new Catalogue(dbFile)
-  const app = buildApp({ config, catalogue, now: () => NOW_MS, logger: false })
+  const state = new UserState(':memory:')
+  const app = buildApp({ config, catalogue, state, now: () => NOW_MS, logger: false })
   t.teardown(async () => {
     await app.close()
     catalogue.close()
+    state.close()
   })
-  return { app, config, catalogue, dbFile }
+  return { app, config, catalogue, state, dbFile }
 }
 
 /** The query WeChat would add to a request, signed with `token`. */

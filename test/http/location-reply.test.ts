@@ -1,0 +1,93 @@
+import { parse } from 'csv-parse/sync'
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { gcj02ToWgs84 } from '../../src/geo/datum.js'
+import { distanceM } from '../../src/geo/distance.js'
+import { categoryLabel } from '../../src/recommend/categories.js'
+import { formatDistance } from '../../src/recommend/format.js'
+import { makeApp, NOW_MS, postSigned } from '../helpers/app.js'
+import { DATA, fixture } from '../helpers/paths.js'
+import { readReply } from '../helpers/xml.js'
+
+const CSV = `${DATA}/shanghai_poi_osm.csv`
+const rows = parse(readFileSync(CSV, 'utf8'), { columns: true }) as { id: string; name: string; category: string; lat: string; lon: string }[]
+
+/** The nearest `k` rows to a WGS-84 point, by computing every distance (no index). */
+function bruteForce(at: { lat: number; lng: number }, k: number, maxM = 5000) {
+  return rows
+    .map(r => ({ row: r, d: distanceM(at, { lat: Number(r.lat), lng: Number(r.lon) }) }))
+    .filter(x => x.d <= maxM)
+    .sort((a, b) => a.d - b.d || (a.row.id < b.row.id ? -1 : 1))
+    .slice(0, k)
+}
+
+const pageIds = (html: string) => [...html.matchAll(/data-id="([^"]+)"/g)].map(m => m[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&'))
+
+t.test('a Nanjing Road location is answered with the true nearest places of the OSM catalogue', async t => {
+  const { app } = await makeApp(t, t.testdir(), [CSV])
+  const xml = readFileSync(fixture('location-shanghai-nanjing-road.xml'), 'utf8')
+  const res = await postSigned(app, xml)
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /xml/)
+
+  // Same datum conversion as the server: the pin is GCJ-02, the catalogue WGS-84.
+  const at = gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 })
+  const expected = bruteForce(at, 10)
+  t.equal(expected.length, 10)
+
+  const reply = readReply(res.body)
+  t.equal(reply.ToUserName, 'oUser_7f3a9c2e5b8d4a1f6e0c2b')
+  t.equal(reply.FromUserName, 'gh_test_account')
+  t.equal(reply.CreateTime, String(NOW_MS / 1000))
+  t.equal(reply.MsgType, 'news')
+  t.equal(reply.ArticleCount, '1')
+  t.equal(reply.Articles.item.length, 1, 'exactly one article: the platform shows one for a user message')
+  const item = reply.Articles.item[0]
+  const [first] = expected
+  t.equal(item.Title, `离您最近：${first!.row.name}（${formatDistance(first!.d)}）`)
+  t.equal(
+    item.Description,
+    [
+      '附近找到 10 个地点，由近到远：',
+      ...expected.slice(0, 5).map((x, i) => `${i + 1}. ${x.row.name} · ${categoryLabel(x.row.category)} · ${formatDistance(x.d)}`),
+      '……点开查看全部 10 个及地图',
+    ].join('\n'),
+  )
+  t.equal(item.Url, `https://nearby.example.com/places?lat=${at.lat.toFixed(6)}&lng=${at.lng.toFixed(6)}`)
+  t.equal(item.PicUrl, '')
+
+  // The page the article opens ranks the same ten, in the same order.
+  const page = await app.inject({ method: 'GET', url: item.Url.replace('https://nearby.example.com', '') })
+  t.equal(page.statusCode, 200)
+  t.match(page.headers['content-type'], /text\/html/)
+  t.same(pageIds(page.body), expected.map(x => x.row.id))
+  for (const x of expected) t.match(page.body, formatDistance(x.d))
+})
+
+t.test('the datum matters: ranking the raw GCJ-02 pin would give another list', async t => {
+  const converted = bruteForce(gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 }), 10).map(x => x.row.id)
+  const raw = bruteForce({ lat: 31.236712, lng: 121.481236 }, 10).map(x => x.row.id)
+  t.not(converted.join(), raw.join())
+})
+
+t.test('the text reply style lists the ten places with links, nearest first', async t => {
+  const { app } = await makeApp(t, t.testdir(), [CSV], { REPLY_STYLE: 'text' })
+  const res = await postSigned(app, readFileSync(fixture('location-shanghai-nanjing-road.xml'), 'utf8'))
+  const reply = readReply(res.body)
+  t.equal(reply.MsgType, 'text')
+  const expected = bruteForce(gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 }), 10)
+  const lines = (reply.Content as string).split('\n')
+  t.equal(lines[0], '📍 离您最近的 10 个地点：')
+  expected.forEach((x, i) => t.match(lines[i + 1], `${i + 1}. <a href="`, `line ${i + 1}`))
+  expected.forEach((x, i) => t.match(lines[i + 1], `>${x.row.name}</a> ${formatDistance(x.d)}`))
+  t.match(lines.at(-1), /^<a href="https:\/\/nearby\.example\.com\/places\?lat=.*">查看全部及地图<\/a>$/)
+  t.ok(Buffer.byteLength(reply.Content, 'utf8') <= 2000)
+})
+
+t.test('a pin far from every place gets a short friendly text', async t => {
+  const { app } = await makeApp(t, t.testdir(), [CSV])
+  const res = await postSigned(app, readFileSync(fixture('location-beijing-wangfujing.xml'), 'utf8'))
+  const reply = readReply(res.body)
+  t.equal(reply.MsgType, 'text')
+  t.match(reply.Content, /^抱歉，您附近 5公里 内暂时没有收录的地点。/)
+})

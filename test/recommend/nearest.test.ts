@@ -1,0 +1,74 @@
+import t from 'tap'
+import type { Box } from '../../src/geo/box.js'
+import { distanceM } from '../../src/geo/distance.js'
+import { nearestPlaces } from '../../src/recommend/nearest.js'
+import type { CatalogueReader, Place } from '../../src/recommend/place.js'
+
+/** A deterministic pseudo-random sequence, so failures can be replayed. */
+function random(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+}
+
+function place(id: string, lat: number, lng: number): Place {
+  return { id, name: id, nameZh: null, nameEn: null, category: 'cafe', lat, lng, address: null, phone: null, url: null, pictureUrl: null }
+}
+
+/** An in-memory reader that counts its box queries. */
+function reader(places: Place[]): CatalogueReader & { queries: number } {
+  return {
+    queries: 0,
+    inBox(b: Box) {
+      this.queries++
+      return places.filter(p => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng)
+    },
+  }
+}
+
+function brute(places: Place[], at: { lat: number; lng: number }, k: number, maxM: number) {
+  return places
+    .map(p => ({ id: p.id, d: distanceM(at, p) }))
+    .filter(x => x.d <= maxM)
+    .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1))
+    .slice(0, k)
+}
+
+t.test('equals a scan over every place, at many latitudes and densities', async t => {
+  const rnd = random(7)
+  for (const [lat0, lng0, spread] of [[31.23, 121.47, 0.05], [0, 0, 0.2], [64.1, -21.9, 0.5], [78.2, 15.6, 2], [-33.9, 151.2, 0.01]] as const) {
+    const places = Array.from({ length: 800 }, (_, i) => place(`p${i}`, lat0 + (rnd() - 0.5) * spread, lng0 + (rnd() - 0.5) * spread * 3))
+    for (let q = 0; q < 20; q++) {
+      const at = { lat: lat0 + (rnd() - 0.5) * spread, lng: lng0 + (rnd() - 0.5) * spread * 3 }
+      const got = nearestPlaces(at, reader(places), { limit: 10, maxRadiusM: 50_000 })
+      const want = brute(places, at, 10, 50_000)
+      t.same(got.map(r => r.place.id), want.map(x => x.id), `${at.lat.toFixed(4)},${at.lng.toFixed(4)}`)
+      t.same(got.map(r => r.distanceM), want.map(x => x.d))
+    }
+  }
+})
+
+t.test('finds places across the antimeridian', async t => {
+  const places = [place('east', -17.7, 179.999), place('west', -17.7, -179.999), place('far', -17.7, 179.5)]
+  const got = nearestPlaces({ lat: -17.7, lng: -179.9995 }, reader(places), { limit: 2, maxRadiusM: 5000 })
+  t.same(got.map(r => r.place.id), ['west', 'east'])
+})
+
+t.test('never returns a place beyond the maximum radius', async t => {
+  const places = [place('near', 31.0, 121.0), place('far', 31.1, 121.0)]
+  const got = nearestPlaces({ lat: 31.0, lng: 121.0 }, reader(places), { limit: 10, maxRadiusM: 5000 })
+  t.same(got.map(r => r.place.id), ['near'])
+})
+
+t.test('breaks distance ties by id, so the order is stable', async t => {
+  const places = [place('b', 31.001, 121.0), place('a', 30.999, 121.0)]
+  const got = nearestPlaces({ lat: 31.0, lng: 121.0 }, reader(places), { limit: 2, maxRadiusM: 5000 })
+  t.equal(got[0]!.distanceM, got[1]!.distanceM)
+  t.same(got.map(r => r.place.id), ['a', 'b'])
+})
+
+t.test('widens the box step by step instead of reading everything', async t => {
+  const rnd = random(3)
+  const places = Array.from({ length: 2000 }, (_, i) => place(`p${i}`, 31 + rnd() * 0.5, 121 + rnd() * 0.5))
+  const r = reader(places)
+  nearestPlaces({ lat: 31.25, lng: 121.25 }, r, { limit: 10, maxRadiusM: 20_000 })
+  t.ok(r.queries <= 4, `${r.queries} box queries`)
+})

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Catalogue } from './catalogue/repository.js'
+import type { LiveCatalogue } from './catalogue/live-catalogue.js'
 import type { Config } from './config.js'
 import type { UserState } from './state/user-state.js'
 import { registerHealthRoutes } from './http/health-routes.js'
@@ -8,7 +8,8 @@ import { registerWechatRoutes } from './http/wechat-routes.js'
 
 export interface AppDeps {
   readonly config: Config
-  readonly catalogue: Catalogue
+  /** The catalogue each account answers from, by account id. */
+  readonly catalogues: ReadonlyMap<string, LiveCatalogue>
   readonly state: UserState
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   readonly now?: () => number
@@ -34,9 +35,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   const now = deps.now ?? Date.now
-  registerWechatRoutes(app, { config: deps.config, catalogue: deps.catalogue, state: deps.state, now })
-  registerPlacesRoutes(app, { config: deps.config, catalogue: deps.catalogue })
-  registerHealthRoutes(app, { catalogue: deps.catalogue })
+  registerWechatRoutes(app, { config: deps.config, catalogues: deps.catalogues, state: deps.state, now })
+  registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues })
+  registerHealthRoutes(app, { catalogues: deps.catalogues })
 
   // Last resort: whatever escapes a route is logged and answered without a stack trace.
   app.setErrorHandler((err: Error & { statusCode?: number }, req, res) => {

@@ -34,6 +34,8 @@ export interface AccountConfig {
   /** EncodingAESKey (43 characters); absent means plaintext mode only. */
   readonly aesKey: string | undefined
   readonly replyStyle: ReplyStyle
+  /** The catalogue database this account answers from. */
+  readonly dbFile: string
   /** True when the token is the built-in development token. */
   readonly devToken: boolean
 }
@@ -116,11 +118,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!publicUrl) publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   const replyStyle = oneOf<ReplyStyle>('REPLY_STYLE', ['news', 'text'], DEFAULT_REPLY_STYLE)
+  const dbFile = text('DB_FILE', DEFAULT_DB_FILE)
   const config: Config = {
     host,
     port,
     publicUrl,
-    dbFile: text('DB_FILE', DEFAULT_DB_FILE),
+    dbFile,
     stateFile: text('STATE_FILE', DEFAULT_STATE_FILE),
     positionMaxAgeMin: integer('POSITION_MAX_AGE_MIN', DEFAULT_POSITION_MAX_AGE_MIN, 1, 7 * 24 * 60),
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL),
@@ -135,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
         appId,
         aesKey,
         replyStyle,
+        dbFile,
         devToken: !tokenRaw,
       },
     ],

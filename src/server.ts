@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { openDb } from './catalogue/db.js'
 import { importFile } from './catalogue/import.js'
-import { Catalogue } from './catalogue/repository.js'
+import { LiveCatalogue } from './catalogue/live-catalogue.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
 import { UserState } from './state/user-state.js'
@@ -46,10 +46,11 @@ function banner(config: Config, built: string | undefined): string {
 async function main(): Promise<void> {
   const config = loadConfig()
   const built = ensureCatalogue(config)
-  const catalogue = new Catalogue(config.dbFile)
+  const catalogue = new LiveCatalogue(config.dbFile)
+  const catalogues = new Map(config.accounts.map(a => [a.id, catalogue]))
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   const state = new UserState(config.stateFile)
-  const app = buildApp({ config, catalogue, state })
+  const app = buildApp({ config, catalogues, state })
   app.addHook('onClose', async () => {
     catalogue.close()
     state.close()

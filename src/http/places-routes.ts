@@ -4,12 +4,13 @@ import { nearestPlaces } from '../recommend/nearest.js'
 import type { CatalogueReader } from '../recommend/place.js'
 import { PLACES_PATH, placesPageUrl } from './places-url.js'
 import { renderResultsPage } from './results-page.js'
+import { catalogueOf } from './wechat-routes.js'
 
 const MAX_PAGE_RESULTS = 100
 
 export interface PlacesRouteDeps {
   readonly config: Config
-  readonly catalogue: CatalogueReader
+  readonly catalogues: ReadonlyMap<string, CatalogueReader>
 }
 
 /** GET /places?lat=&lng=[&n=] — the ranked list a reply links to (WGS-84 point). */
@@ -26,7 +27,7 @@ export function registerPlacesRoutes(app: FastifyInstance, deps: PlacesRouteDeps
     if (!account) return res.code(404).type('text/plain; charset=utf-8').send('unknown account')
     const n = Math.min(MAX_PAGE_RESULTS, Math.max(1, Number.parseInt(q.n ?? '', 10) || config.resultCount))
     const at = { lat, lng }
-    const places = nearestPlaces(at, deps.catalogue, { limit: n, maxRadiusM: config.maxRadiusM })
+    const places = nearestPlaces(at, catalogueOf(deps.catalogues, account.id), { limit: n, maxRadiusM: config.maxRadiusM })
     const moreUrl =
       places.length === n && n < MAX_PAGE_RESULTS
         ? placesPageUrl(config.publicUrl, account.id, at, { n: String(Math.min(MAX_PAGE_RESULTS, n * 2)) })

@@ -15,7 +15,8 @@ export const WECHAT_BODY_LIMIT = 64 * 1024
 
 export interface WechatRouteDeps {
   readonly config: Config
-  readonly catalogue: CatalogueReader
+  /** By account id. */
+  readonly catalogues: ReadonlyMap<string, CatalogueReader>
   readonly state: UserState
   /** Current time in milliseconds; injected so tests control CreateTime. */
   readonly now: () => number
@@ -66,7 +67,7 @@ async function receive(account: AccountConfig, deps: WechatRouteDeps, req: Fasti
     const answer = await answerMessage(msg, {
       config: deps.config,
       account,
-      catalogue: deps.catalogue,
+      catalogue: catalogueOf(deps.catalogues, account.id),
       state: deps.state,
       now: deps.now(),
       warn: (details, message) => req.log.warn({ account: account.id, ...details }, message),
@@ -89,6 +90,12 @@ async function receive(account: AccountConfig, deps: WechatRouteDeps, req: Fasti
     req.log.error({ err, account: account.id, kind: msg.kind }, 'answering a message failed; acknowledged with success')
     return sendSuccess(res)
   }
+}
+
+export function catalogueOf<T>(catalogues: ReadonlyMap<string, T>, accountId: string): T {
+  const c = catalogues.get(accountId)
+  if (!c) throw new Error(`no catalogue for account ${accountId}`)
+  return c
 }
 
 function sendSuccess(res: FastifyReply) {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { buildApp } from '../../src/app.js'
 import { openDb } from '../../src/catalogue/db.js'
 import { importFile, type ImportOptions } from '../../src/catalogue/import.js'
-import { Catalogue } from '../../src/catalogue/repository.js'
+import { LiveCatalogue } from '../../src/catalogue/live-catalogue.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { UserState } from '../../src/state/user-state.js'
 import { sign } from '../../src/wechat/signature.js'
@@ -15,7 +15,7 @@ export const NOW_MS = 1_747_303_200_000
 export interface TestApp {
   readonly app: FastifyInstance
   readonly config: Config
-  readonly catalogue: Catalogue
+  readonly catalogue: LiveCatalogue
   readonly state: UserState
   readonly dbFile: string
 }
@@ -33,9 +33,9 @@ export async function makeApp(
   files.forEach((f, i) => importFile(db, f, { ...importOptions, merge: i > 0 }))
   db.close()
   const config = loadConfig({ WECHAT_TOKEN: TEST_TOKEN, DB_FILE: dbFile, PUBLIC_URL: 'https://nearby.example.com', ...env })
-  const catalogue = new Catalogue(dbFile)
+  const catalogue = new LiveCatalogue(dbFile)
   const state = new UserState(':memory:')
-  const app = buildApp({ config, catalogue, state, now: () => NOW_MS, logger: false })
+  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, now: () => NOW_MS, logger: false })
   t.teardown(async () => {
     await app.close()
     catalogue.close()

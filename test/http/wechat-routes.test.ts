@@ -123,7 +123,7 @@ t.test('the health check answers without a signature', async t => {
   const { app } = await hostileApp(t)
   const res = await app.inject({ method: 'GET', url: '/healthz' })
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { status: 'ok', catalogue: { places: 2 } })
+  t.match(res.json(), { status: 'ok', catalogues: { default: { places: 2 } } })
 })
 
 t.test('the results page refuses a missing or impossible point', async t => {

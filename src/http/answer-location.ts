@@ -4,7 +4,7 @@ import { nearestPlaces } from '../recommend/nearest.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
-import { placesPageUrl } from './places-url.js'
+import { pagePoint, placesPageUrl } from './places-url.js'
 
 export function answerLocation(msg: LocationMessage, ctx: AnswerContext): Answer {
   // Location_X/Y come in the map's datum (GCJ-02 in mainland China): convert before ranking.
@@ -23,8 +23,9 @@ export function rememberPosition(ctx: AnswerContext, user: string, at: LatLng, s
 }
 
 /** The ranked reply for a WGS-84 point, in the account's reply style. */
-export function answerNearby(at: LatLng, ctx: AnswerContext): Answer {
+export function answerNearby(point: LatLng, ctx: AnswerContext): Answer {
   const { config, account } = ctx
+  const at = pagePoint(point)
   const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM })
   if (places.length === 0) {
     return { reply: { type: 'text', content: nothingNearby(config.maxRadiusM) }, outcome: 'nothing-nearby', results: 0 }

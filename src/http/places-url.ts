@@ -3,6 +3,14 @@ import type { LatLng } from '../geo/datum.js'
 export const PLACES_PATH = '/places'
 
 /**
+ * The point as the results page will read it back from its URL (6 decimals, ≈ 0.1 m). Replies
+ * rank from this same point, so the distances in a reply and on its page never differ by a metre.
+ */
+export function pagePoint(at: LatLng): LatLng {
+  return { lat: Number(at.lat.toFixed(6)), lng: Number(at.lng.toFixed(6)) }
+}
+
+/**
  * The results page for a point: stateless and stable, so any worker process can render it and
  * the link in a reply keeps working. The point is WGS-84, to 6 decimals (≈ 0.1 m).
  */

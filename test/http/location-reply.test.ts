@@ -5,6 +5,7 @@ import { gcj02ToWgs84 } from '../../src/geo/datum.js'
 import { distanceM } from '../../src/geo/distance.js'
 import { categoryLabel } from '../../src/recommend/categories.js'
 import { formatDistance } from '../../src/recommend/format.js'
+import { pagePoint } from '../../src/http/places-url.js'
 import { makeApp, NOW_MS, postSigned } from '../helpers/app.js'
 import { DATA, fixture } from '../helpers/paths.js'
 import { readReply } from '../helpers/xml.js'
@@ -30,8 +31,9 @@ t.test('a Nanjing Road location is answered with the true nearest places of the 
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /xml/)
 
-  // Same datum conversion as the server: the pin is GCJ-02, the catalogue WGS-84.
-  const at = gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 })
+  // Same datum conversion as the server: the pin is GCJ-02, the catalogue WGS-84; the point is
+  // kept to the 6 decimals of the results-page URL, so reply and page show the same distances.
+  const at = pagePoint(gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 }))
   const expected = bruteForce(at, 10)
   t.equal(expected.length, 10)
 
@@ -61,7 +63,8 @@ t.test('a Nanjing Road location is answered with the true nearest places of the 
   t.equal(page.statusCode, 200)
   t.match(page.headers['content-type'], /text\/html/)
   t.same(pageIds(page.body), expected.map(x => x.row.id))
-  for (const x of expected) t.match(page.body, formatDistance(x.d))
+  const pageDistances = [...page.body.matchAll(/<span class="dist">([^<]+)<\/span>/g)].map(m => m[1])
+  t.same(pageDistances, expected.map(x => formatDistance(x.d)), 'the page shows the same distances as the reply')
 })
 
 t.test('the datum matters: ranking the raw GCJ-02 pin would give another list', async t => {
@@ -75,7 +78,7 @@ t.test('the text reply style lists the ten places with links, nearest first', as
   const res = await postSigned(app, readFileSync(fixture('location-shanghai-nanjing-road.xml'), 'utf8'))
   const reply = readReply(res.body)
   t.equal(reply.MsgType, 'text')
-  const expected = bruteForce(gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 }), 10)
+  const expected = bruteForce(pagePoint(gcj02ToWgs84({ lat: 31.236712, lng: 121.481236 })), 10)
   const lines = (reply.Content as string).split('\n')
   t.equal(lines[0], '📍 离您最近的 10 个地点：')
   expected.forEach((x, i) => t.match(lines[i + 1], `${i + 1}. <a href="`, `line ${i + 1}`))

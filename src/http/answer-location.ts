@@ -1,6 +1,7 @@
 import { toWgs84, type LatLng } from '../geo/datum.js'
 import { listAsText, nothingNearby, summarise } from '../recommend/format.js'
 import { nearestPlaces } from '../recommend/nearest.js'
+import type { Place } from '../recommend/place.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
@@ -22,10 +23,10 @@ export function rememberPosition(ctx: AnswerContext, user: string, at: LatLng, s
   }
 }
 
-/** The ranked reply for a WGS-84 point, in the account's reply style. */
-export function answerNearby(at: LatLng, ctx: AnswerContext): Answer {
+/** The ranked reply for a WGS-84 point, in the account's reply style; `accept` narrows the places. */
+export function answerNearby(at: LatLng, ctx: AnswerContext, accept?: (p: Place) => boolean): Answer {
   const { config, account } = ctx
-  const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM })
+  const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM, accept })
   if (places.length === 0) {
     return { reply: { type: 'text', content: nothingNearby(config.maxRadiusM) }, outcome: 'nothing-nearby', results: 0 }
   }

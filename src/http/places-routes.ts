@@ -23,7 +23,9 @@ export function registerPlacesRoutes(app: FastifyInstance, deps: PlacesRouteDeps
       return res.code(400).type('text/plain; charset=utf-8').send('lat and lng must be a WGS-84 latitude and longitude')
     }
     const { config } = deps
-    const account = config.accounts.find(a => a.id === (q.a ?? 'default'))
+    // Links name their account (`a`), except the single env-configured one's.
+    const id = q.a ?? (config.accounts.length === 1 ? config.accounts[0]!.id : 'default')
+    const account = config.accounts.find(a => a.id === id)
     if (!account) return res.code(404).type('text/plain; charset=utf-8').send('unknown account')
     const n = Math.min(MAX_PAGE_RESULTS, Math.max(1, Number.parseInt(q.n ?? '', 10) || config.resultCount))
     const at = { lat, lng }

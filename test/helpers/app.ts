@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { join } from 'node:path'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppDeps } from '../../src/app.js'
 import { openDb } from '../../src/catalogue/db.js'
 import { importFile, type ImportOptions } from '../../src/catalogue/import.js'
 import { LiveCatalogue } from '../../src/catalogue/live-catalogue.js'
@@ -27,6 +27,7 @@ export async function makeApp(
   files: readonly string[],
   env: Record<string, string> = {},
   importOptions: ImportOptions = {},
+  deps: Partial<Omit<AppDeps, 'config' | 'catalogues' | 'state'>> = {},
 ): Promise<TestApp> {
   const dbFile = join(dir, 'catalogue.sqlite')
   const db = openDb(dbFile, { create: true })
@@ -35,7 +36,7 @@ export async function makeApp(
   const config = loadConfig({ WECHAT_TOKEN: TEST_TOKEN, DB_FILE: dbFile, PUBLIC_URL: 'https://nearby.example.com', ...env })
   const catalogue = new LiveCatalogue(dbFile)
   const state = new UserState(':memory:')
-  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, now: () => NOW_MS, logger: false })
+  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, now: () => NOW_MS, logger: false, ...deps })
   t.teardown(async () => {
     await app.close()
     catalogue.close()

@@ -76,7 +76,7 @@ t.test('the negative vectors are refused with the official error codes', async t
     const keys = { token: base.token, key: aesKeyFrom(base.encodingAESKey), appId: n.receiverAppId ?? base.appId }
     const q = base.requestQuery!
     const query = { timestamp: q.timestamp!, nonce: q.nonce!, msgSignature: n.msgSignature ?? q.msg_signature }
-    t.throws(() => openEnvelope(keys, query, base.requestBodySafeMode!), { wxCode: n.officialErrorCode }, n.id)
+    t.throws(() => openEnvelope(keys, query, base.requestBodySafeMode!), { name: 'AppError', wxCode: n.officialErrorCode }, n.id)
   }
   t.equal(WX_CRYPTO_ERRORS.ValidateSignature_Error, -40001)
   t.equal(WX_CRYPTO_ERRORS.ValidateAppid_Error, -40005)
@@ -105,39 +105,39 @@ t.test('PKCS#7 pads to 32-byte blocks: a whole extra block when already aligned'
 
 t.test('refuses padding a 32-byte encoder could not have written, with IllegalBuffer', async t => {
   const bad = [Buffer.from([1, 2, 0]), Buffer.from([...Array(40).fill(33)]), Buffer.from([5, 5, 3, 2, 3]), Buffer.from([7]), Buffer.alloc(0)]
-  for (const b of bad) t.throws(() => pkcs7Unpad(b), { wxCode: -40008, code: 'WX_DECRYPT_FAILED' }, b.toString('hex'))
+  for (const b of bad) t.throws(() => pkcs7Unpad(b), { name: 'AppError', wxCode: -40008, code: 'WX_DECRYPT_FAILED' }, b.toString('hex'))
 })
 
 t.test('refuses damaged ciphertext with the official codes', async t => {
   const v = vectors.find(v => v.id === 'inbound-text')!
   const key = aesKeyFrom(v.encodingAESKey)
-  t.throws(() => decryptMessage('not base64!', key), { wxCode: -40010 })
-  t.throws(() => decryptMessage('QUJD', key), { wxCode: -40007 }, 'three bytes are not an AES block')
+  t.throws(() => decryptMessage('not base64!', key), { name: 'AppError', wxCode: -40010 })
+  t.throws(() => decryptMessage('QUJD', key), { name: 'AppError', wxCode: -40007 }, 'three bytes are not an AES block')
   // A valid block whose last plaintext byte is 0: encrypted by hand without padding.
   const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16))
   cipher.setAutoPadding(false)
   const zeroPad = Buffer.concat([cipher.update(Buffer.alloc(32)), cipher.final()]).toString('base64')
-  t.throws(() => decryptMessage(zeroPad, key), { wxCode: -40008 })
+  t.throws(() => decryptMessage(zeroPad, key), { name: 'AppError', wxCode: -40008 })
   // Length field larger than the data.
   const c2 = createCipheriv('aes-256-cbc', key, key.subarray(0, 16))
   c2.setAutoPadding(false)
   const body = Buffer.concat([Buffer.alloc(16), Buffer.from([0, 0, 1, 0]), Buffer.from('hi')])
   const long = Buffer.concat([c2.update(pkcs7Pad(body)), c2.final()]).toString('base64')
-  t.throws(() => decryptMessage(long, key), { wxCode: -40008 })
-  t.throws(() => decryptFor(v.ciphertextBase64, key, 'wx0000000000000000'), { wxCode: -40005, code: 'WX_APPID_MISMATCH', status: 401 })
+  t.throws(() => decryptMessage(long, key), { name: 'AppError', wxCode: -40008 })
+  t.throws(() => decryptFor(v.ciphertextBase64, key, 'wx0000000000000000'), { name: 'AppError', wxCode: -40005, code: 'WX_APPID_MISMATCH', status: 401 })
 })
 
 t.test('refuses a malformed EncodingAESKey with IllegalAesKey', async t => {
-  t.throws(() => aesKeyFrom('short'), { wxCode: -40004 })
-  t.throws(() => aesKeyFrom('a'.repeat(42) + '!'), { wxCode: -40004 })
+  t.throws(() => aesKeyFrom('short'), { name: 'AppError', wxCode: -40004 })
+  t.throws(() => aesKeyFrom('a'.repeat(42) + '!'), { name: 'AppError', wxCode: -40004 })
 })
 
 t.test('an envelope without Encrypt or msg_signature is refused before any decryption', async t => {
   const v = vectors.find(v => v.id === 'inbound-text')!
   const keys = { token: v.token, key: aesKeyFrom(v.encodingAESKey), appId: v.appId }
   const q = { timestamp: v.timestamp, nonce: v.nonce, msgSignature: v.msgSignature }
-  t.throws(() => openEnvelope(keys, q, '<xml><ToUserName>gh</ToUserName></xml>'), { wxCode: -40002 })
-  t.throws(() => openEnvelope(keys, q, 'hello'), { wxCode: -40002 })
-  t.throws(() => openEnvelope(keys, { ...q, msgSignature: undefined }, v.requestBodySafeMode!), { wxCode: -40001, status: 401 })
-  t.throws(() => openEnvelope({ ...keys, token: 'otherToken' }, q, v.requestBodySafeMode!), { wxCode: -40001 })
+  t.throws(() => openEnvelope(keys, q, '<xml><ToUserName>gh</ToUserName></xml>'), { name: 'AppError', wxCode: -40002 })
+  t.throws(() => openEnvelope(keys, q, 'hello'), { name: 'AppError', wxCode: -40002 })
+  t.throws(() => openEnvelope(keys, { ...q, msgSignature: undefined }, v.requestBodySafeMode!), { name: 'AppError', wxCode: -40001, status: 401 })
+  t.throws(() => openEnvelope({ ...keys, token: 'otherToken' }, q, v.requestBodySafeMode!), { name: 'AppError', wxCode: -40001 })
 })

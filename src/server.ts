@@ -46,6 +46,9 @@ function banner(config: Config, built: ReadonlyMap<string, string | undefined>):
         `  try it:    npm run send -- location 31.236712 121.481236${defaultUrl ? '' : ` --url ${local}`}`,
         '             (a signed location message from Nanjing Road, as WeChat would send it)',
       )
+    } else {
+      const safe = account.aesKey ? ' [--app-id … --aes-key … for safe mode]' : ''
+      lines.push(`  try it:    npm run send -- location 31.236712 121.481236 --url ${local} --token …${safe}`)
     }
     lines.push('')
   }

@@ -1,5 +1,4 @@
 import type { MenuAction } from '../config.js'
-import type { Place } from '../recommend/place.js'
 import type { ClickEvent } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
 import { answerNearby } from './answer-location.js'
@@ -37,7 +36,5 @@ export function answerClick(msg: ClickEvent, ctx: AnswerContext): Answer {
     ctx.warn({ err: (err as Error).message }, 'could not read the stored position')
   }
   if (!at) return { reply: { type: 'text', content: ASK_FOR_LOCATION_TEXT }, outcome: 'no-position' }
-  const wanted = action.categories ? new Set(action.categories) : undefined
-  const accept = wanted ? (p: Place) => wanted.has(p.category) : undefined
-  return answerNearby({ lat: at.lat, lng: at.lng }, ctx, accept)
+  return answerNearby({ lat: at.lat, lng: at.lng }, ctx, action.categories)
 }

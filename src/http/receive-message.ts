@@ -14,6 +14,17 @@ import type { WechatRouteDeps } from './wechat-routes.js'
 
 type Query = Record<string, string | undefined>
 
+/**
+ * The query as single strings: a parameter repeated in the URL arrives as an array, which no
+ * WeChat request has; its first value is taken (and a signature then simply fails to match).
+ */
+export function singleValues(query: unknown): Query {
+  const out: Query = Object.create(null) as Query
+  if (typeof query !== 'object' || query === null) return out
+  for (const [k, v] of Object.entries(query)) out[k] = Array.isArray(v) ? (typeof v[0] === 'string' ? v[0] : undefined) : typeof v === 'string' ? v : undefined
+  return out
+}
+
 /** What a retry needs to give the same answer again: the decided reply, not its XML. */
 const NO_ANSWER: Answer = { reply: undefined, outcome: 'failed' }
 
@@ -32,7 +43,7 @@ export async function receiveMessage(
 ) {
   const started = performance.now()
   const ms = () => Math.round((performance.now() - started) * 10) / 10
-  const q = req.query as Query
+  const q = singleValues(req.query)
   if (!signatureMatches(q.signature, account.token, q.timestamp ?? '', q.nonce ?? '')) {
     req.log.warn({ account: account.id, ms: ms() }, 'message with a missing or bad signature refused')
     return res.code(401).type('text/plain; charset=utf-8').send('invalid signature')

@@ -8,7 +8,7 @@ import type { EnvelopeKeys } from '../wechat/envelope.js'
 import { signatureMatches } from '../wechat/signature.js'
 import type { InboundMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer.js'
-import { receiveMessage } from './receive-message.js'
+import { receiveMessage, singleValues } from './receive-message.js'
 
 /** Real pushes are a few KB (safe mode triples them); anything much larger is not WeChat. */
 export const WECHAT_BODY_LIMIT = 64 * 1024
@@ -28,8 +28,6 @@ export interface WechatRouteDeps {
   readonly answer: (msg: InboundMessage, ctx: AnswerContext) => Promise<Answer>
 }
 
-type Query = Record<string, string | undefined>
-
 /** GET (URL verification) and POST (messages) for every configured account. */
 export function registerWechatRoutes(app: FastifyInstance, deps: WechatRouteDeps): void {
   for (const account of deps.config.accounts) {
@@ -42,7 +40,7 @@ export function registerWechatRoutes(app: FastifyInstance, deps: WechatRouteDeps
 }
 
 function verifyUrl(account: AccountConfig, keys: EnvelopeKeys | undefined, req: FastifyRequest, res: FastifyReply) {
-  const q = req.query as Query
+  const q = singleValues(req.query)
   const { signature, timestamp, nonce, echostr } = q
   if ((!signature && !q.msg_signature) || !timestamp || !nonce || echostr === undefined) {
     req.log.warn({ account: account.id }, 'url verification without its parameters')

@@ -231,3 +231,17 @@ t.test('case 16: entity declarations, reserved keys, duplicate fields and a 2 Mi
   t.equal(after.MsgType, 'text')
   t.match(s.seen.at(-1), { kind: 'text', content: 'Hilton', msgId: '7300000000000001609' })
 })
+
+t.test('odder requests: repeated parameters, a broken Content-Type, encrypt_type=raw, other methods', async t => {
+  const c = loadCase('11-verify-get-and-bad-requests')
+  const { app } = await makeApp(t, t.testdir(), [loadCase('01-slow-reply-retries').catalogue], CASE_ENV)
+  const p4 = c.request('p4-application-xml')
+  const post = (extra: string, contentType = 'text/xml') =>
+    app.inject({ method: 'POST', url: `/wechat?${new URLSearchParams(p4.query).toString()}${extra}`, headers: { 'content-type': contentType }, payload: c.read('msg-text.xml') })
+  const twice = await post('&encrypt_type=aes&encrypt_type=aes')
+  t.equal(twice.statusCode, 400, 'a repeated encrypt_type is read once: aes without Encrypt is refused')
+  t.equal((await post('&signature=0000000000000000000000000000000000000000')).statusCode, 200, 'the first signature value counts')
+  t.equal((await post('', ';;;')).statusCode, 415)
+  expectReply(t, await post('&encrypt_type=raw'), NOW_S)
+  for (const method of ['PUT', 'DELETE'] as const) t.equal((await app.inject({ method, url: '/wechat' })).statusCode, 404, method)
+})

@@ -21,7 +21,10 @@ type Query = Record<string, string | undefined>
 export function singleValues(query: unknown): Query {
   const out: Query = Object.create(null) as Query
   if (typeof query !== 'object' || query === null) return out
-  for (const [k, v] of Object.entries(query)) out[k] = Array.isArray(v) ? (typeof v[0] === 'string' ? v[0] : undefined) : typeof v === 'string' ? v : undefined
+  for (const [k, v] of Object.entries(query)) {
+    const first: unknown = Array.isArray(v) ? v[0] : v
+    out[k] = typeof first === 'string' ? first : undefined
+  }
   return out
 }
 

@@ -245,3 +245,15 @@ t.test('odder requests: repeated parameters, a broken Content-Type, encrypt_type
   expectReply(t, await post('&encrypt_type=raw'), NOW_S)
   for (const method of ['PUT', 'DELETE'] as const) t.equal((await app.inject({ method, url: '/wechat' })).statusCode, 404, method)
 })
+
+t.test('an answer that fails is acknowledged with success, and its retries are not worked on again', async t => {
+  const c = loadCase('01-slow-reply-retries')
+  let calls = 0
+  const answer = async (): Promise<Answer> => {
+    calls++
+    throw new Error('catalogue went away')
+  }
+  const { app } = await makeApp(t, t.testdir(), [c.catalogue], CASE_ENV, {}, { answer })
+  for (const id of ['slow-1', 'slow-2-retry', 'slow-3-retry']) expectNoReply(t, await send(app, c.dir, c.request(id)))
+  t.equal(calls, 1)
+})

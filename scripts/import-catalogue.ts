@@ -1,6 +1,7 @@
 /**
- * npm run import -- <file.csv|file.geojson> [--strict] [--merge] [--datum wgs84|gcj02|bd09] [--source NAME]
- * Loads a catalogue file into the database named by DB_FILE (default data/catalogue.sqlite).
+ * npm run import -- <file.csv|file.geojson> [--strict] [--merge] [--datum wgs84|gcj02|bd09] [--source NAME] [--account ID]
+ * Loads a catalogue file into the database named by DB_FILE (default data/catalogue.sqlite), or
+ * with --account into that account's dbFile from ACCOUNTS_FILE.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -11,7 +12,7 @@ import { loadConfig } from '../src/config.js'
 import { isAppError } from '../src/errors.js'
 import type { Datum } from '../src/geo/datum.js'
 
-const USAGE = 'usage: npm run import -- <file.csv|file.geojson> [--strict] [--merge] [--datum wgs84|gcj02|bd09] [--source NAME]'
+const USAGE = 'usage: npm run import -- <file.csv|file.geojson> [--strict] [--merge] [--datum wgs84|gcj02|bd09] [--source NAME] [--account ID]'
 
 function main(): number {
   const { values, positionals } = parseArgs({
@@ -21,6 +22,7 @@ function main(): number {
       merge: { type: 'boolean', default: false },
       datum: { type: 'string' },
       source: { type: 'string' },
+      account: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -35,8 +37,17 @@ function main(): number {
     return 2
   }
   const config = loadConfig()
-  mkdirSync(dirname(resolve(config.dbFile)), { recursive: true })
-  const db = openDb(config.dbFile, { create: true })
+  let dbFile = config.dbFile
+  if (values.account !== undefined) {
+    const account = config.accounts.find(a => a.id === values.account)
+    if (!account) {
+      process.stderr.write(`no account "${values.account}"; configured: ${config.accounts.map(a => a.id).join(', ')}\n`)
+      return 2
+    }
+    dbFile = account.dbFile
+  }
+  mkdirSync(dirname(resolve(dbFile)), { recursive: true })
+  const db = openDb(dbFile, { create: true })
   try {
     const started = performance.now()
     const report = importFile(db, file, {
@@ -47,7 +58,7 @@ function main(): number {
     })
     const seconds = (performance.now() - started) / 1000
     process.stdout.write(
-      `Imported ${report.accepted} places from ${file} (${report.encoding}) in ${seconds.toFixed(2)} s into ${config.dbFile}.\n`,
+      `Imported ${report.accepted} places from ${file} (${report.encoding}) in ${seconds.toFixed(2)} s into ${dbFile}.\n`,
     )
     if (report.refused.length > 0) {
       process.stdout.write(`Refused ${report.refused.length} row(s):\n${describe(report.refused)}\n`)

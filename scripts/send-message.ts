@@ -8,13 +8,15 @@
  *   npm run send -- verify                    the URL-verification GET
  *
  * Options: --url http://127.0.0.1:3000/wechat (default from HOST/PORT), --token (default WECHAT_TOKEN
- * or the development token), --from an OpenID, --to the account id (gh_…).
+ * or the development token), --from an OpenID, --to the account id (gh_…). With --aes-key and
+ * --app-id the message is sent in safe mode (encrypted), and an encrypted reply is opened.
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEV_TOKEN } from '../src/config.js'
-import { sign } from '../src/wechat/signature.js'
+import { aesKeyFrom, decryptFor, encryptMessage } from '../src/wechat/crypto.js'
+import { sign, signatureMatches } from '../src/wechat/signature.js'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +25,8 @@ const { values, positionals } = parseArgs({
     token: { type: 'string' },
     from: { type: 'string', default: 'oUser_nearby_cli_0000000000' },
     to: { type: 'string', default: 'gh_nearby_demo' },
+    'aes-key': { type: 'string' },
+    'app-id': { type: 'string' },
   },
 })
 
@@ -63,20 +67,50 @@ function body(): string | undefined {
   }
 }
 
+/** Safe mode, when asked for: the key and AppID to seal the message and open the reply. */
+function safeMode(): { key: Buffer; appId: string } | undefined {
+  const aesKey = values['aes-key']
+  const appId = values['app-id']
+  if (!aesKey && !appId) return undefined
+  if (!aesKey || !appId) {
+    process.stderr.write('safe mode needs both --aes-key and --app-id\n')
+    process.exit(2)
+  }
+  return { key: aesKeyFrom(aesKey), appId }
+}
+
 async function main(): Promise<void> {
   const timestamp = String(now)
   const nonce = String(randomBytes(4).readUInt32BE())
   const query = new URLSearchParams({ signature: sign(token, timestamp, nonce), timestamp, nonce })
-  const xml = body()
+  const safe = safeMode()
+  let xml = body()
   if (xml === undefined) query.set('echostr', String(randomBytes(8).readBigUInt64BE()))
   else query.set('openid', values.from!)
+  if (xml !== undefined && safe) {
+    const encrypted = encryptMessage(xml, safe.key, safe.appId, randomBytes(16))
+    query.set('encrypt_type', 'aes')
+    query.set('msg_signature', sign(token, timestamp, nonce, encrypted))
+    xml = `<xml>\n${cdataEl('ToUserName', values.to!)}\n${cdataEl('Encrypt', encrypted)}\n</xml>`
+  }
   const target = `${url}?${query.toString()}`
   const started = performance.now()
   const res = await fetch(target, xml === undefined ? {} : { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
   const text = await res.text()
   const ms = (performance.now() - started).toFixed(1)
   process.stdout.write(`HTTP ${res.status} ${res.headers.get('content-type') ?? ''} in ${ms} ms\n${text}\n`)
+  if (safe && text.includes('<Encrypt>')) process.stdout.write(openReply(text, safe))
   if (!res.ok) process.exitCode = 1
+}
+
+const cdataEl = (name: string, value: string) => `<${name}>${cdata(value)}</${name}>`
+
+/** Checks an encrypted reply's signature and shows what it carries. */
+function openReply(envelope: string, safe: { key: Buffer; appId: string }): string {
+  const field = (name: string) => envelope.match(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)`))?.[1] ?? ''
+  const [encrypted, signature, ts, n] = ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce'].map(field) as [string, string, string, string]
+  const ok = signatureMatches(signature, token, ts, n, encrypted)
+  return `-- encrypted reply, MsgSignature ${ok ? 'valid' : 'INVALID'}; decrypted:\n${decryptFor(encrypted, safe.key, safe.appId)}\n`
 }
 
 main().catch(err => {

@@ -2,6 +2,10 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
 import type { Config } from './config.js'
 import type { UserState } from './state/user-state.js'
+import { randomBytes } from 'node:crypto'
+import { answerMessage, type Answer, type AnswerContext } from './http/answer.js'
+import { Deliveries, MemoryDeliveryStore, realClock, type DeliveryClock, type DeliveryStore } from './wechat/dedupe.js'
+import type { InboundMessage } from './wechat/types.js'
 import { registerHealthRoutes } from './http/health-routes.js'
 import { registerPlacesRoutes } from './http/places-routes.js'
 import { registerWechatRoutes } from './http/wechat-routes.js'
@@ -15,6 +19,18 @@ export interface AppDeps {
   readonly now?: () => number
   /** Fastify logger options; `false` in tests. */
   readonly logger?: FastifyServerOptions['logger']
+  /**
+   * Where deliveries of WeChat pushes are claimed and their answers kept for retries. The
+   * server passes the SQLite one in the state file (shared by worker processes); the default
+   * keeps them in this process's memory.
+   */
+  readonly deliveryStore?: DeliveryStore
+  /** Timers for the reply deadline; tests pass a fake one (with `now`). */
+  readonly sleep?: DeliveryClock['sleep']
+  /** Random bytes for encrypted replies; tests pass fixed ones. */
+  readonly random?: (size: number) => Buffer
+  /** The answer to a message; tests wrap it (e.g. to make it slow or count calls). */
+  readonly answer?: (msg: InboundMessage, ctx: AnswerContext) => Promise<Answer>
 }
 
 /** Builds the HTTP app from its parts; nothing here reads the environment or listens. */
@@ -35,7 +51,23 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   const now = deps.now ?? Date.now
-  registerWechatRoutes(app, { config: deps.config, catalogues: deps.catalogues, state: deps.state, now })
+  const deliveries = new Deliveries(
+    deps.deliveryStore ?? new MemoryDeliveryStore(),
+    { now, sleep: deps.sleep ?? realClock.sleep },
+    {
+      deadlineMs: deps.config.replyDeadlineMs,
+      onStoreError: (err, operation) => app.log.warn({ err: (err as Error).message, operation }, 'delivery store failed; answering without dedupe'),
+    },
+  )
+  registerWechatRoutes(app, {
+    config: deps.config,
+    catalogues: deps.catalogues,
+    state: deps.state,
+    now,
+    deliveries,
+    random: deps.random ?? randomBytes,
+    answer: deps.answer ?? answerMessage,
+  })
   registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues })
   registerHealthRoutes(app, { catalogues: deps.catalogues })
 

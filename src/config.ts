@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { accountsFromJson, AES_KEY, APP_ID, TOKEN } from './config-accounts.js'
 import { AppError } from './errors.js'
 
 /** Used when WECHAT_TOKEN is not set outside production, so `npm start` works on a fresh clone. */
@@ -16,6 +18,8 @@ export const DEFAULT_MAX_RADIUS_M = 5000
 export const DEFAULT_RESULT_COUNT = 10
 export const DEFAULT_REPLY_STYLE: ReplyStyle = 'news'
 export const DEFAULT_LOCATION_DATUM: Datum = 'gcj02'
+/** Answer WeChat by then even when the work is not done (it gives up at 5 s and re-sends). */
+export const DEFAULT_REPLY_DEADLINE_MS = 4500
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -38,7 +42,18 @@ export interface AccountConfig {
   readonly dbFile: string
   /** True when the token is the built-in development token. */
   readonly devToken: boolean
+  /** Welcome text for new followers; undefined means the built-in one. */
+  readonly welcome: string | undefined
+  /** QR scene value (without `qrscene_`) → text shown on follow and on SCAN. */
+  readonly scenes: ReadonlyMap<string, string>
+  /** Menu CLICK key → action; undefined means the built-in keys (see README). */
+  readonly menu: ReadonlyMap<string, MenuAction> | undefined
 }
+
+/** What a menu button does: rank the places near the follower's last position, or say a text. */
+export type MenuAction =
+  | { readonly action: 'nearby'; readonly categories: readonly string[] | undefined }
+  | { readonly action: 'text'; readonly text: string }
 
 export interface Config {
   readonly host: string
@@ -52,6 +67,10 @@ export interface Config {
   readonly maxRadiusM: number
   readonly resultCount: number
   readonly locationDatum: Datum
+  /** How long a delivery may take before WeChat is answered `success` (ms). */
+  readonly replyDeadlineMs: number
+  /** The accounts file the accounts came from, when they did. */
+  readonly accountsFile: string | undefined
   readonly accounts: readonly AccountConfig[]
 }
 
@@ -88,25 +107,6 @@ export function loadConfig(env: Env = process.env): Config {
     return v
   }
 
-  const production = env.NODE_ENV === 'production'
-  const tokenRaw = env.WECHAT_TOKEN?.trim()
-  let token = tokenRaw || DEV_TOKEN
-  if (!tokenRaw && production) problems.push('WECHAT_TOKEN is required when NODE_ENV=production')
-  if (tokenRaw && !/^[A-Za-z0-9]{3,32}$/.test(tokenRaw)) {
-    // The WeChat console only accepts 3–32 letters and digits; anything else can never verify.
-    problems.push(`WECHAT_TOKEN: expected 3 to 32 letters or digits`)
-    token = DEV_TOKEN
-  }
-  const appId = env.WECHAT_APP_ID?.trim() || undefined
-  if (appId && !/^wx[0-9a-zA-Z]{16}$/.test(appId)) {
-    problems.push(`WECHAT_APP_ID=${JSON.stringify(appId)}: expected "wx" followed by 16 letters or digits`)
-  }
-  const aesKey = env.WECHAT_AES_KEY?.trim() || undefined
-  if (aesKey && !/^[A-Za-z0-9]{43}$/.test(aesKey)) {
-    problems.push('WECHAT_AES_KEY: expected exactly 43 letters or digits (the EncodingAESKey)')
-  }
-  if (aesKey && !appId) problems.push('WECHAT_AES_KEY is set but WECHAT_APP_ID is not: safe mode checks the AppID')
-
   const host = text('HOST', DEFAULT_HOST)
   const port = integer('PORT', DEFAULT_PORT, 0, 65535)
   const publicUrlRaw = text('PUBLIC_URL', '')
@@ -119,6 +119,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const replyStyle = oneOf<ReplyStyle>('REPLY_STYLE', ['news', 'text'], DEFAULT_REPLY_STYLE)
   const dbFile = text('DB_FILE', DEFAULT_DB_FILE)
+  const accountsFile = text('ACCOUNTS_FILE', '') || undefined
+  const accounts = accountsFile
+    ? fileAccounts(env, accountsFile, { dbFile, replyStyle }, problems)
+    : [envAccount(env, { dbFile, replyStyle }, problems)]
   const config: Config = {
     host,
     port,
@@ -130,23 +134,67 @@ export function loadConfig(env: Env = process.env): Config {
     maxRadiusM: integer('SEARCH_RADIUS_M', DEFAULT_MAX_RADIUS_M, 50, 200_000),
     resultCount: integer('RESULT_COUNT', DEFAULT_RESULT_COUNT, 1, 50),
     locationDatum: oneOf<Datum>('LOCATION_DATUM', ['gcj02', 'wgs84'], DEFAULT_LOCATION_DATUM),
-    accounts: [
-      {
-        id: 'default',
-        path: '/wechat',
-        token,
-        appId,
-        aesKey,
-        replyStyle,
-        dbFile,
-        devToken: !tokenRaw,
-      },
-    ],
+    replyDeadlineMs: integer('REPLY_DEADLINE_MS', DEFAULT_REPLY_DEADLINE_MS, 100, 4900),
+    accountsFile,
+    accounts,
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   }
   return deepFreeze(config)
+}
+
+/** The single account configured by WECHAT_* variables, on `/wechat`. */
+function envAccount(env: Env, defaults: { dbFile: string; replyStyle: ReplyStyle }, problems: string[]): AccountConfig {
+  const production = env.NODE_ENV === 'production'
+  const tokenRaw = env.WECHAT_TOKEN?.trim()
+  let token = tokenRaw || DEV_TOKEN
+  if (!tokenRaw && production) problems.push('WECHAT_TOKEN is required when NODE_ENV=production')
+  if (tokenRaw && !TOKEN.test(tokenRaw)) {
+    // The WeChat console only accepts 3–32 letters and digits; anything else can never verify.
+    problems.push(`WECHAT_TOKEN: expected 3 to 32 letters or digits`)
+    token = DEV_TOKEN
+  }
+  const appId = env.WECHAT_APP_ID?.trim() || undefined
+  if (appId && !APP_ID.test(appId)) {
+    problems.push(`WECHAT_APP_ID=${JSON.stringify(appId)}: expected "wx" followed by 16 letters or digits`)
+  }
+  const aesKey = env.WECHAT_AES_KEY?.trim() || undefined
+  if (aesKey && !AES_KEY.test(aesKey)) {
+    problems.push('WECHAT_AES_KEY: expected exactly 43 letters or digits (the EncodingAESKey)')
+  }
+  if (aesKey && !appId) problems.push('WECHAT_AES_KEY is set but WECHAT_APP_ID is not: safe mode checks the AppID')
+  const welcome = env.WELCOME_TEXT?.trim() || undefined
+  if (welcome && Buffer.byteLength(welcome) > 2000) problems.push('WELCOME_TEXT: at most 2000 bytes of UTF-8')
+  return {
+    id: 'default',
+    path: '/wechat',
+    token,
+    appId,
+    aesKey,
+    replyStyle: defaults.replyStyle,
+    dbFile: defaults.dbFile,
+    devToken: !tokenRaw,
+    welcome,
+    scenes: new Map(),
+    menu: undefined,
+  }
+}
+
+/** Accounts from ACCOUNTS_FILE; the single-account variables must then not be set as well. */
+function fileAccounts(env: Env, file: string, defaults: { dbFile: string; replyStyle: ReplyStyle }, problems: string[]): AccountConfig[] {
+  for (const name of ['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_AES_KEY', 'WELCOME_TEXT']) {
+    if (env[name]?.trim()) problems.push(`${name} is set as well as ACCOUNTS_FILE: put it in the accounts file instead`)
+  }
+  let doc: unknown
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    problems.push(`ACCOUNTS_FILE=${JSON.stringify(file)}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : e.message}`)
+    return []
+  }
+  return accountsFromJson(doc, defaults, problems, `ACCOUNTS_FILE ${file}`)
 }
 
 function deepFreeze<T>(value: T): T {

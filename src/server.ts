@@ -6,54 +6,74 @@ import { importFile } from './catalogue/import.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
+import { DeliveryLog } from './state/delivery-log.js'
 import { UserState } from './state/user-state.js'
+import { DEFAULT_DELIVERY_TTL_MS } from './wechat/dedupe.js'
 import { projectRoot } from './project-root.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
 export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
 
 /** A missing database is built from the demo catalogue, so a fresh clone answers at once. */
-function ensureCatalogue(config: Config): string | undefined {
-  if (existsSync(config.dbFile)) return undefined
-  mkdirSync(dirname(resolve(config.dbFile)), { recursive: true })
-  const db = openDb(config.dbFile, { create: true })
+function ensureCatalogue(dbFile: string): string | undefined {
+  if (existsSync(dbFile)) return undefined
+  mkdirSync(dirname(resolve(dbFile)), { recursive: true })
+  const db = openDb(dbFile, { create: true })
   try {
     const report = importFile(db, DEMO_CATALOGUE, { source: 'nearby-demo' })
-    return `built ${config.dbFile} from the demo catalogue (${report.accepted} places)`
+    return `built from the demo catalogue (${report.accepted} places)`
   } finally {
     db.close()
   }
 }
 
-function banner(config: Config, built: string | undefined): string {
-  const account = config.accounts[0]!
-  const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}${account.path}`
-  const urlOption = config.host === DEFAULT_HOST && config.port === DEFAULT_PORT ? '' : ` --url ${local}`
-  const lines = [
-    '',
-    `Nearby is listening on ${local}`,
-    `  catalogue: ${config.dbFile}${built ? ` (${built})` : ''}`,
-    account.devToken
-      ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
-      : '  token:     from WECHAT_TOKEN',
-    `  try it:    npm run send -- location 31.236712 121.481236${urlOption}`,
-    '             (a signed location message from Nanjing Road, as WeChat would send it)',
-    '',
-  ]
+function banner(config: Config, built: ReadonlyMap<string, string | undefined>): string {
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
+  const lines = ['']
+  for (const account of config.accounts) {
+    const local = `${base}${account.path}`
+    const defaultUrl = config.host === DEFAULT_HOST && config.port === DEFAULT_PORT && account.path === '/wechat'
+    const mode = account.aesKey ? 'plaintext, compatible or safe mode' : 'plaintext mode'
+    lines.push(
+      `Nearby is listening on ${local}${config.accounts.length > 1 ? ` (account ${account.id})` : ''}`,
+      `  catalogue: ${account.dbFile}${built.get(account.dbFile) ? ` (${built.get(account.dbFile)})` : ''}`,
+      account.devToken
+        ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
+        : `  token:     from ${config.accountsFile ? 'the accounts file' : 'WECHAT_TOKEN'}; ${mode}`,
+    )
+    if (account.devToken) {
+      lines.push(
+        `  try it:    npm run send -- location 31.236712 121.481236${defaultUrl ? '' : ` --url ${local}`}`,
+        '             (a signed location message from Nanjing Road, as WeChat would send it)',
+      )
+    } else {
+      const safe = account.aesKey ? ' [--app-id … --aes-key … for safe mode]' : ''
+      lines.push(`  try it:    npm run send -- location 31.236712 121.481236 --url ${local} --token …${safe}`)
+    }
+    lines.push('')
+  }
   return lines.join('\n') + '\n'
 }
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  const built = ensureCatalogue(config)
-  const catalogue = new LiveCatalogue(config.dbFile)
-  const catalogues = new Map(config.accounts.map(a => [a.id, catalogue]))
+  // One catalogue per database file: accounts that name the same file share it.
+  const built = new Map<string, string | undefined>()
+  const byFile = new Map<string, LiveCatalogue>()
+  for (const account of config.accounts) {
+    if (byFile.has(account.dbFile)) continue
+    built.set(account.dbFile, ensureCatalogue(account.dbFile))
+    byFile.set(account.dbFile, new LiveCatalogue(account.dbFile))
+  }
+  const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   const state = new UserState(config.stateFile)
-  const app = buildApp({ config, catalogues, state })
+  const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
+  const app = buildApp({ config, catalogues, state, deliveryStore })
   app.addHook('onClose', async () => {
-    catalogue.close()
+    for (const c of byFile.values()) c.close()
     state.close()
+    deliveryStore.close()
   })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

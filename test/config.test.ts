@@ -1,5 +1,8 @@
-import t from 'tap'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
 import { DEV_TOKEN, loadConfig } from '../src/config.js'
+import { projectRoot } from '../src/project-root.js'
 
 t.test('with no configuration: the development token on 127.0.0.1:3000', async t => {
   const c = loadConfig({})
@@ -58,4 +61,99 @@ t.test('lists every bad value in one CONFIG_INVALID error', async t => {
 
 t.test('production requires a real token', async t => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { code: 'CONFIG_INVALID', message: /WECHAT_TOKEN is required/ })
+})
+
+const accountsFile = (t: Test, doc: unknown) => {
+  const file = join(t.testdir(), 'accounts.json')
+  writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc))
+  return file
+}
+
+t.test('reads several accounts from ACCOUNTS_FILE, each on /wechat/<id>', async t => {
+  const file = accountsFile(t, {
+    accounts: [
+      {
+        id: 'bund',
+        token: 'bundToken1',
+        appId: 'wx5e1f0c3a9b7d2468',
+        aesKey: 'lfFMx5bvNFGhLNL1cyFVEZjLHfIEfXKV4e9F99JYqio',
+        dbFile: 'data/bund.sqlite',
+        welcome: '欢迎',
+        scenes: { shop_1: '一号店' },
+        menu: { NEARBY_HOTELS: { action: 'nearby', categories: ['hotel'] }, ABOUT: { action: 'text', text: '关于' }, ALL: { action: 'nearby' } },
+      },
+      { id: 'west-lake', token: 'lakeToken2' },
+    ],
+  })
+  const c = loadConfig({ ACCOUNTS_FILE: file, DB_FILE: 'data/shared.sqlite', REPLY_STYLE: 'text', REPLY_DEADLINE_MS: '3000' })
+  t.equal(c.accountsFile, file)
+  t.equal(c.replyDeadlineMs, 3000)
+  const [bund, lake] = c.accounts
+  t.match(bund, { id: 'bund', path: '/wechat/bund', token: 'bundToken1', appId: 'wx5e1f0c3a9b7d2468', dbFile: 'data/bund.sqlite', replyStyle: 'text', welcome: '欢迎', devToken: false })
+  t.same([...bund!.scenes], [['shop_1', '一号店']])
+  t.same([...bund!.menu!], [
+    ['NEARBY_HOTELS', { action: 'nearby', categories: ['hotel'] }],
+    ['ABOUT', { action: 'text', text: '关于' }],
+    ['ALL', { action: 'nearby', categories: undefined }],
+  ])
+  t.match(lake, { id: 'west-lake', path: '/wechat/west-lake', dbFile: 'data/shared.sqlite', replyStyle: 'text', aesKey: undefined, welcome: undefined, menu: undefined })
+  t.equal(lake!.scenes.size, 0)
+  t.equal(loadConfig({}).replyDeadlineMs, 4500, 'the reply deadline defaults to 4.5 s')
+})
+
+t.test('an accounts file with problems is refused with every problem listed, and no secret echoed', async t => {
+  const file = accountsFile(t, {
+    accounts: [
+      { id: 'Bad Id', token: 'x!', aesKey: 'not-a-key-but-secret', extra: 1 },
+      { id: 'ok', token: 'okToken', replyStyle: 'carousel', welcome: '', scenes: { s: 5 }, menu: { K: { action: 'jump' }, H: { action: 'nearby', categories: [] }, T: { action: 'text' } } },
+      { id: 'ok', token: 'okToken' },
+      'nope',
+    ],
+    other: true,
+  })
+  const err = (() => {
+    try {
+      loadConfig({ ACCOUNTS_FILE: file, WECHAT_TOKEN: 'envToken' })
+    } catch (e) {
+      return e as Error & { code: string }
+    }
+  })()
+  t.equal(err?.code, 'CONFIG_INVALID')
+  const lines = err!.message.split('\n').filter(l => l.startsWith('  - '))
+  const expected = [
+    'WECHAT_TOKEN is set as well as ACCOUNTS_FILE',
+    'unknown field "other"',
+    'accounts[0]: unknown field "extra"',
+    'accounts[0].id: expected a short name',
+    'accounts[0].token: expected 3 to 32 letters or digits',
+    'accounts[0].aesKey: expected exactly 43 letters or digits',
+    'accounts[1].replyStyle: expected "news" or "text" (got "carousel")',
+    'accounts[1].welcome: expected a non-empty text',
+    'accounts[1].scenes["s"]: expected a non-empty text',
+    'accounts[1].menu["K"].action: expected "nearby" or "text"',
+    'accounts[1].menu["H"].categories: expected a non-empty list',
+    'accounts[1].menu["T"].text: expected a text',
+    'accounts[3]: expected an object',
+  ]
+  for (const e of expected) t.ok(lines.some(l => l.includes(e)), e)
+  t.equal(lines.length, expected.length, err!.message)
+  t.notMatch(err!.message, 'not-a-key-but-secret')
+  t.notMatch(err!.message, 'x!')
+})
+
+t.test('a duplicate id, a missing or broken file are reported clearly', async t => {
+  const dup = accountsFile(t, { accounts: [{ id: 'a', token: 'tokenA' }, { id: 'a', token: 'tokenB' }] })
+  t.throws(() => loadConfig({ ACCOUNTS_FILE: dup }), { code: 'CONFIG_INVALID', message: /accounts\[1\]\.id: "a" is used twice/ })
+  const noAppId = accountsFile(t, { accounts: [{ id: 'c', token: 'tokenC', aesKey: 'lfFMx5bvNFGhLNL1cyFVEZjLHfIEfXKV4e9F99JYqio' }] })
+  t.throws(() => loadConfig({ ACCOUNTS_FILE: noAppId }), { message: /accounts\[0\]: aesKey is set but appId is not/ })
+  t.throws(() => loadConfig({ ACCOUNTS_FILE: join(t.testdir(), 'missing.json') }), { message: /ACCOUNTS_FILE=.*missing\.json": no such file/ })
+  t.throws(() => loadConfig({ ACCOUNTS_FILE: accountsFile(t, '{"accounts": [') }), { message: /not valid JSON/ })
+  t.throws(() => loadConfig({ ACCOUNTS_FILE: accountsFile(t, { accounts: [] }) }), { message: /at least one account/ })
+  t.throws(() => loadConfig({ REPLY_DEADLINE_MS: '6000' }), { message: /REPLY_DEADLINE_MS="6000": expected a whole number from 100 to 4900/ })
+  t.throws(() => loadConfig({ WELCOME_TEXT: '长'.repeat(700) }), { message: /WELCOME_TEXT: at most 2000 bytes/ })
+})
+
+t.test('the example accounts file in the repository is valid', async t => {
+  const c = loadConfig({ ACCOUNTS_FILE: join(projectRoot(), 'examples/accounts.json') })
+  t.same(c.accounts.map(a => a.path), ['/wechat/bund', '/wechat/west-lake'])
 })

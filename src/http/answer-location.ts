@@ -4,7 +4,7 @@ import { nearestPlaces } from '../recommend/nearest.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
-import { pagePoint, placesPageUrl } from './places-url.js'
+import { categoryFilter, pagePoint, placesPageUrl } from './places-url.js'
 
 export function answerLocation(msg: LocationMessage, ctx: AnswerContext): Answer {
   // Location_X/Y come in the map's datum (GCJ-02 in mainland China): convert before ranking.
@@ -22,15 +22,19 @@ export function rememberPosition(ctx: AnswerContext, user: string, at: LatLng, s
   }
 }
 
-/** The ranked reply for a WGS-84 point, in the account's reply style. */
-export function answerNearby(point: LatLng, ctx: AnswerContext): Answer {
+/**
+ * The ranked reply for a WGS-84 point, in the account's reply style. `categories` keeps only
+ * places of those catalogue categories (a menu key such as NEARBY_HOTELS), in the linked page too.
+ */
+export function answerNearby(point: LatLng, ctx: AnswerContext, categories?: readonly string[]): Answer {
   const { config, account } = ctx
   const at = pagePoint(point)
-  const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM })
+  const accept = categoryFilter(categories)
+  const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM, accept })
   if (places.length === 0) {
     return { reply: { type: 'text', content: nothingNearby(config.maxRadiusM) }, outcome: 'nothing-nearby', results: 0 }
   }
-  const pageUrl = placesPageUrl(config.publicUrl, account.id, at)
+  const pageUrl = placesPageUrl(config.publicUrl, account.id, at, categories ? { c: categories.join(',') } : {})
   const reply =
     account.replyStyle === 'text'
       ? ({ type: 'text', content: listAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES) } as const)

@@ -1,4 +1,5 @@
 import type { LatLng } from '../geo/datum.js'
+import type { Place } from '../recommend/place.js'
 
 export const PLACES_PATH = '/places'
 
@@ -19,4 +20,11 @@ export function placesPageUrl(publicUrl: string, accountId: string, at: LatLng, 
   if (accountId !== 'default') q.set('a', accountId)
   for (const [k, v] of Object.entries(extra)) q.set(k, v)
   return `${publicUrl}${PLACES_PATH}?${q.toString()}`
+}
+
+/** Keeps only places of the given categories (the page's `c=hotel,hostel`); undefined keeps all. */
+export function categoryFilter(categories: readonly string[] | undefined): ((p: Place) => boolean) | undefined {
+  if (!categories || categories.length === 0) return undefined
+  const wanted = new Set(categories)
+  return p => wanted.has(p.category)
 }

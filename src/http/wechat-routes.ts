@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountConfig, Config } from '../config.js'
-import { isAppError } from '../errors.js'
 import type { CatalogueReader } from '../recommend/place.js'
 import type { UserState } from '../state/user-state.js'
-import { parseMessage } from '../wechat/parse.js'
-import { REPLY_SUCCESS, renderReply } from '../wechat/reply.js'
+import { aesKeyFrom, decryptFor, WxCryptoError } from '../wechat/crypto.js'
+import type { Deliveries } from '../wechat/dedupe.js'
+import type { EnvelopeKeys } from '../wechat/envelope.js'
 import { signatureMatches } from '../wechat/signature.js'
 import type { InboundMessage } from '../wechat/types.js'
-import { answerMessage } from './answer.js'
+import type { Answer, AnswerContext } from './answer.js'
+import { receiveMessage, singleValues } from './receive-message.js'
 
 /** Real pushes are a few KB (safe mode triples them); anything much larger is not WeChat. */
 export const WECHAT_BODY_LIMIT = 64 * 1024
@@ -20,89 +20,48 @@ export interface WechatRouteDeps {
   readonly state: UserState
   /** Current time in milliseconds; injected so tests control CreateTime. */
   readonly now: () => number
+  /** Runs each push once and hands its retries the same answer, within the deadline. */
+  readonly deliveries: Deliveries
+  /** Random bytes for encrypted replies (tests inject fixed ones). */
+  readonly random: (size: number) => Buffer
+  /** Decides the answer to a message (the domain; tests may wrap it). */
+  readonly answer: (msg: InboundMessage, ctx: AnswerContext) => Promise<Answer>
 }
-
-type Query = Record<string, string | undefined>
 
 /** GET (URL verification) and POST (messages) for every configured account. */
 export function registerWechatRoutes(app: FastifyInstance, deps: WechatRouteDeps): void {
   for (const account of deps.config.accounts) {
-    app.get(account.path, async (req, res) => verifyUrl(account, req, res))
-    app.post(account.path, { bodyLimit: WECHAT_BODY_LIMIT }, async (req, res) => receive(account, deps, req, res))
+    // The AES key is derived once; config has already checked its shape.
+    const keys: EnvelopeKeys | undefined =
+      account.aesKey && account.appId ? { token: account.token, key: aesKeyFrom(account.aesKey), appId: account.appId } : undefined
+    app.get(account.path, async (req, res) => verifyUrl(account, keys, req, res))
+    app.post(account.path, { bodyLimit: WECHAT_BODY_LIMIT }, async (req, res) => receiveMessage(account, keys, deps, req, res))
   }
 }
 
-function verifyUrl(account: AccountConfig, req: FastifyRequest, res: FastifyReply) {
-  const q = req.query as Query
+function verifyUrl(account: AccountConfig, keys: EnvelopeKeys | undefined, req: FastifyRequest, res: FastifyReply) {
+  const q = singleValues(req.query)
   const { signature, timestamp, nonce, echostr } = q
-  if (!signature || !timestamp || !nonce || echostr === undefined) {
+  if ((!signature && !q.msg_signature) || !timestamp || !nonce || echostr === undefined) {
     req.log.warn({ account: account.id }, 'url verification without its parameters')
     return res.code(400).type('text/plain; charset=utf-8').send('missing signature, timestamp, nonce or echostr')
   }
-  if (!signatureMatches(signature, account.token, timestamp, nonce)) {
-    req.log.warn({ account: account.id }, 'url verification with a bad signature')
-    return res.code(401).type('text/plain; charset=utf-8').send('invalid signature')
+  if (signatureMatches(signature, account.token, timestamp, nonce)) {
+    // The whole body is echostr exactly as received: no quotes, no newline (protocol doc §2.1).
+    return res.code(200).type('text/plain; charset=utf-8').send(echostr)
   }
-  // The whole body is echostr exactly as received: no quotes, no newline (protocol doc §2.1).
-  return res.code(200).type('text/plain; charset=utf-8').send(echostr)
+  // Some peers verify WeCom-style: msg_signature over an encrypted echostr (protocol doc §2.1).
+  if (keys && signatureMatches(q.msg_signature, account.token, timestamp, nonce, echostr)) {
+    try {
+      return res.code(200).type('text/plain; charset=utf-8').send(decryptFor(echostr, keys.key, keys.appId))
+    } catch (err) {
+      const e = err instanceof WxCryptoError ? err : undefined
+      req.log.warn({ account: account.id, wxCode: e?.wxCode, wxError: e?.wxName }, 'encrypted url verification refused')
+      return res.code(e?.status ?? 400).type('text/plain; charset=utf-8').send('bad request')
+    }
+  }
+  req.log.warn({ account: account.id }, 'url verification with a bad signature')
+  return res.code(401).type('text/plain; charset=utf-8').send('invalid signature')
 }
 
-async function receive(account: AccountConfig, deps: WechatRouteDeps, req: FastifyRequest, res: FastifyReply) {
-  const started = performance.now()
-  const q = req.query as Query
-  if (!signatureMatches(q.signature, account.token, q.timestamp ?? '', q.nonce ?? '')) {
-    req.log.warn({ account: account.id }, 'message with a missing or bad signature refused')
-    return res.code(401).type('text/plain; charset=utf-8').send('invalid signature')
-  }
-  const body = typeof req.body === 'string' ? req.body : ''
-  let msg: InboundMessage
-  try {
-    msg = parseMessage(body)
-  } catch (err) {
-    // Signed but unreadable: acknowledge so WeChat neither retries nor shows the user an error.
-    req.log.warn({ account: account.id, code: isAppError(err) ? err.code : 'UNKNOWN', reason: (err as Error).message }, 'unreadable message acknowledged')
-    return sendSuccess(res)
-  }
-  try {
-    const answer = await answerMessage(msg, {
-      config: deps.config,
-      account,
-      catalogue: catalogueOf(deps.catalogues, account.id),
-      state: deps.state,
-      now: deps.now(),
-      warn: (details, message) => req.log.warn({ account: account.id, ...details }, message),
-    })
-    req.log.info(
-      {
-        account: account.id,
-        kind: msg.kind,
-        user: shortId(msg.from),
-        outcome: answer.outcome,
-        results: answer.results,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      },
-      'wechat message answered',
-    )
-    if (!answer.reply) return sendSuccess(res)
-    const xml = renderReply(msg, answer.reply, Math.floor(deps.now() / 1000))
-    return res.code(200).type('application/xml; charset=utf-8').send(xml)
-  } catch (err) {
-    req.log.error({ err, account: account.id, kind: msg.kind }, 'answering a message failed; acknowledged with success')
-    return sendSuccess(res)
-  }
-}
-
-export function catalogueOf<T>(catalogues: ReadonlyMap<string, T>, accountId: string): T {
-  const c = catalogues.get(accountId)
-  if (!c) throw new Error(`no catalogue for account ${accountId}`)
-  return c
-}
-
-function sendSuccess(res: FastifyReply) {
-  return res.code(200).type('text/plain; charset=utf-8').send(REPLY_SUCCESS)
-}
-
-/** OpenIDs are personal data: logs carry a short one-way hash, enough to correlate lines. */
-export function shortId(openId: string): string {
-  return createHash('sha256').update(openId).digest('hex').slice(0, 10)
-}
+export { catalogueOf, shortId } from './receive-message.js'

@@ -18,6 +18,9 @@ export type Reply =
 
 /** Event-triggered replies may carry up to 8 articles; a reply to a user's message shows 1 (§4.3). */
 export const MAX_NEWS_ARTICLES = 8
+export const MAX_NEWS_ARTICLES_TO_USER_MESSAGE = 1
+
+const EVENT_KINDS = new Set(['subscribe', 'unsubscribe', 'scan', 'location-report', 'click', 'view', 'location-select', 'other-event'])
 
 // The builder escapes nothing inside CDATA but splits a "]]>" into two sections, which is what
 // keeps catalogue text from ending the section early (protocol doc §4.4, case 07).
@@ -28,8 +31,10 @@ const cdata = (text: string) => ({ '#cdata': xmlSafeText(text) })
 /**
  * Renders a passive reply to `inbound`: the parties are swapped (ToUserName becomes the sender),
  * CreateTime is `nowSeconds`, every string is CDATA and free of characters XML cannot carry.
+ * A news reply keeps one article unless `inbound` is an event (then up to eight): since 2018
+ * WeChat refuses or cuts longer ones to what the user sent (protocol doc §4.3, case 06).
  */
-export function renderReply(inbound: Header, reply: Reply, nowSeconds: number): string {
+export function renderReply(inbound: Header & { readonly kind?: string }, reply: Reply, nowSeconds: number): string {
   const head = {
     ToUserName: cdata(inbound.from),
     FromUserName: cdata(inbound.to),
@@ -39,7 +44,8 @@ export function renderReply(inbound: Header, reply: Reply, nowSeconds: number): 
     const content = truncateUtf8(xmlSafeText(reply.content), TEXT_REPLY_MAX_BYTES)
     return builder.build({ xml: { ...head, MsgType: cdata('text'), Content: cdata(content) } })
   }
-  const articles = reply.articles.slice(0, MAX_NEWS_ARTICLES)
+  const max = inbound.kind !== undefined && EVENT_KINDS.has(inbound.kind) ? MAX_NEWS_ARTICLES : MAX_NEWS_ARTICLES_TO_USER_MESSAGE
+  const articles = reply.articles.slice(0, max)
   return builder.build({
     xml: {
       ...head,

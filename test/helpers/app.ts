@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppDeps } from '../../src/app.js'
 import { openDb } from '../../src/catalogue/db.js'
 import { importFile, type ImportOptions } from '../../src/catalogue/import.js'
 import { LiveCatalogue } from '../../src/catalogue/live-catalogue.js'
@@ -27,6 +28,7 @@ export async function makeApp(
   files: readonly string[],
   env: Record<string, string> = {},
   importOptions: ImportOptions = {},
+  deps: Partial<Omit<AppDeps, 'config' | 'catalogues' | 'state'>> = {},
 ): Promise<TestApp> {
   const dbFile = join(dir, 'catalogue.sqlite')
   const db = openDb(dbFile, { create: true })
@@ -35,7 +37,7 @@ export async function makeApp(
   const config = loadConfig({ WECHAT_TOKEN: TEST_TOKEN, DB_FILE: dbFile, PUBLIC_URL: 'https://nearby.example.com', ...env })
   const catalogue = new LiveCatalogue(dbFile)
   const state = new UserState(':memory:')
-  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, now: () => NOW_MS, logger: false })
+  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, now: () => NOW_MS, logger: false, ...deps })
   t.teardown(async () => {
     await app.close()
     catalogue.close()
@@ -54,6 +56,50 @@ export async function postSigned(app: FastifyInstance, body: string, path = '/we
     method: 'POST',
     url: path,
     query: { ...signedQuery(token), openid: 'oUser_test' },
+    headers: { 'content-type': 'text/xml' },
+    payload: body,
+  })
+}
+
+/**
+ * An app serving the accounts of an accounts file written to `dir`; each account's catalogue
+ * is imported from `catalogues[id]` into its own database there.
+ */
+export async function makeAccountsApp(
+  t: { teardown(fn: () => unknown): void },
+  dir: string,
+  accounts: readonly Record<string, unknown>[],
+  catalogues: Record<string, string>,
+  deps: Partial<Omit<AppDeps, 'config' | 'catalogues' | 'state'>> = {},
+) {
+  const withDb = accounts.map(a => ({ ...a, dbFile: join(dir, `${String(a.id)}.sqlite`) }))
+  const file = join(dir, 'accounts.json')
+  writeFileSync(file, JSON.stringify({ accounts: withDb }, null, 2))
+  const config = loadConfig({ ACCOUNTS_FILE: file, PUBLIC_URL: 'https://nearby.example.com' })
+  const opened = new Map<string, LiveCatalogue>()
+  for (const a of config.accounts) {
+    const db = openDb(a.dbFile, { create: true })
+    const source = catalogues[a.id]
+    if (source) importFile(db, source)
+    db.close()
+    opened.set(a.id, new LiveCatalogue(a.dbFile))
+  }
+  const state = new UserState(':memory:')
+  const app = buildApp({ config, catalogues: opened, state, now: () => NOW_MS, logger: false, ...deps })
+  t.teardown(async () => {
+    await app.close()
+    for (const c of opened.values()) c.close()
+    state.close()
+  })
+  return { app, config, state }
+}
+
+/** Posts `body` to `path` signed with `token` (and `extra` query values, e.g. for safe mode). */
+export async function postAs(app: FastifyInstance, path: string, token: string, body: string, nonce = '20250515') {
+  return app.inject({
+    method: 'POST',
+    url: path,
+    query: { ...signedQuery(token, '1747303200', nonce), openid: 'oUser_test' },
     headers: { 'content-type': 'text/xml' },
     payload: body,
   })

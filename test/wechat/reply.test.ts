@@ -54,3 +54,17 @@ t.test('a long text reply is cut within the byte limit, between characters', asy
   t.equal(truncateUtf8('a😀b', 4, ''), 'a', 'drops the emoji whole when it does not fit')
   t.equal(truncateUtf8('short', 100), 'short')
 })
+
+t.test('a news reply to a user message keeps one article; to an event up to eight', async t => {
+  const articles = Array.from({ length: 10 }, (_, i) => ({ title: `T${i}`, description: '', url: `https://e.example.com/${i}` }))
+  const count = (kind: string | undefined) => {
+    const r = readReply(renderReply({ ...inbound, kind }, { type: 'news', articles }, 1))
+    t.equal(Number(r.ArticleCount), r.Articles.item.length, `${kind}: ArticleCount equals the items`)
+    return r.Articles.item.length
+  }
+  t.equal(count('location'), 1)
+  t.equal(count('text'), 1)
+  t.equal(count(undefined), 1, 'when the kind is not known, the stricter rule')
+  t.equal(count('subscribe'), 8)
+  t.equal(count('click'), 8)
+})

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
 import type { Config } from './config.js'
+import { NO_GAZETTEER, type GazetteerReader } from './recommend/place-names.js'
 import type { UserState } from './state/user-state.js'
 import { registerHealthRoutes } from './http/health-routes.js'
 import { registerPlacesRoutes } from './http/places-routes.js'
@@ -11,6 +12,8 @@ export interface AppDeps {
   /** The catalogue each account answers from, by account id. */
   readonly catalogues: ReadonlyMap<string, LiveCatalogue>
   readonly state: UserState
+  /** Place names typed requests are resolved against; without one, only catalogue names are found. */
+  readonly gazetteer?: GazetteerReader
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   readonly now?: () => number
   /** Fastify logger options; `false` in tests. */
@@ -35,7 +38,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   const now = deps.now ?? Date.now
-  registerWechatRoutes(app, { config: deps.config, catalogues: deps.catalogues, state: deps.state, now })
+  registerWechatRoutes(app, { config: deps.config, catalogues: deps.catalogues, gazetteer: deps.gazetteer ?? NO_GAZETTEER, state: deps.state, now })
   registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues })
   registerHealthRoutes(app, { catalogues: deps.catalogues })
 

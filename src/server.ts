@@ -3,6 +3,9 @@ import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { openDb } from './catalogue/db.js'
 import { importFile } from './catalogue/import.js'
+import { Gazetteer } from './catalogue/gazetteer.js'
+import { importGazetteer } from './catalogue/gazetteer-import.js'
+import { GAZETTEER_DB } from './catalogue/gazetteer-schema.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
@@ -11,6 +14,8 @@ import { projectRoot } from './project-root.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
 export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
+/** The project's own demo gazetteer, loaded when the configured gazetteer does not exist yet. */
+export const DEMO_GAZETTEER = resolve(projectRoot(), 'data/demo-gazetteer.csv')
 
 /** A missing database is built from the demo catalogue, so a fresh clone answers at once. */
 function ensureCatalogue(config: Config): string | undefined {
@@ -25,7 +30,20 @@ function ensureCatalogue(config: Config): string | undefined {
   }
 }
 
-function banner(config: Config, built: string | undefined): string {
+/** Likewise for the gazetteer, so typed place names work on a fresh clone. */
+function ensureGazetteer(config: Config): string | undefined {
+  if (existsSync(config.gazetteerFile)) return undefined
+  mkdirSync(dirname(resolve(config.gazetteerFile)), { recursive: true })
+  const db = openDb(config.gazetteerFile, { create: true }, GAZETTEER_DB)
+  try {
+    const report = importGazetteer(db, [DEMO_GAZETTEER])
+    return `built from the demo gazetteer (${report.total} names)`
+  } finally {
+    db.close()
+  }
+}
+
+function banner(config: Config, built: string | undefined, builtGazetteer?: string): string {
   const account = config.accounts[0]!
   const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}${account.path}`
   const urlOption = config.host === DEFAULT_HOST && config.port === DEFAULT_PORT ? '' : ` --url ${local}`
@@ -33,11 +51,13 @@ function banner(config: Config, built: string | undefined): string {
     '',
     `Nearby is listening on ${local}`,
     `  catalogue: ${config.dbFile}${built ? ` (${built})` : ''}`,
+    `  gazetteer: ${config.gazetteerFile}${builtGazetteer ? ` (${builtGazetteer})` : ''}`,
     account.devToken
       ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
       : '  token:     from WECHAT_TOKEN',
     `  try it:    npm run send -- location 31.236712 121.481236${urlOption}`,
     '             (a signed location message from Nanjing Road, as WeChat would send it)',
+    `             npm run send -- text 人民广场附近的咖啡${urlOption}`,
     '',
   ]
   return lines.join('\n') + '\n'
@@ -46,13 +66,16 @@ function banner(config: Config, built: string | undefined): string {
 async function main(): Promise<void> {
   const config = loadConfig()
   const built = ensureCatalogue(config)
+  const builtGazetteer = ensureGazetteer(config)
   const catalogue = new LiveCatalogue(config.dbFile)
+  const gazetteer = new Gazetteer(config.gazetteerFile)
   const catalogues = new Map(config.accounts.map(a => [a.id, catalogue]))
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   const state = new UserState(config.stateFile)
-  const app = buildApp({ config, catalogues, state })
+  const app = buildApp({ config, catalogues, state, gazetteer })
   app.addHook('onClose', async () => {
     catalogue.close()
+    gazetteer.close()
     state.close()
   })
 
@@ -63,7 +86,7 @@ async function main(): Promise<void> {
     })
   }
   await app.listen({ host: config.host, port: config.port })
-  process.stdout.write(banner(config, built))
+  process.stdout.write(banner(config, built, builtGazetteer))
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceRow } from './repository.js'
+import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow } from './repository.js'
 
 /**
  * The catalogue a running server answers from. Requests always go through `current`, so a
@@ -22,6 +22,18 @@ export class LiveCatalogue {
 
   byId(id: string): PlaceRow | undefined {
     return this.#current.byId(id)
+  }
+
+  placesNamed(key: string): PlaceNameRow[] {
+    return this.#current.placesNamed(key)
+  }
+
+  placesNamedStartingWith(key: string, limit: number): PlaceNameRow[] {
+    return this.#current.placesNamedStartingWith(key, limit)
+  }
+
+  placesNamedContaining(key: string, limit: number): PlaceNameRow[] {
+    return this.#current.placesNamedContaining(key, limit)
   }
 
   stats(): CatalogueStats {

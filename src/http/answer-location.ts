@@ -1,6 +1,9 @@
 import { toWgs84, type LatLng } from '../geo/datum.js'
 import { listAsText, nothingNearby, summarise } from '../recommend/format.js'
 import { nearestPlaces } from '../recommend/nearest.js'
+import { listSearchAsText, noMorePlaces, nothingFoundAround, summariseSearch, type SearchWords } from '../recommend/search-copy.js'
+import { searchFilter } from '../recommend/search-filter.js'
+import { wishLabel, type Wish } from '../recommend/wishes.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
@@ -10,7 +13,7 @@ export function answerLocation(msg: LocationMessage, ctx: AnswerContext): Answer
   // Location_X/Y come in the map's datum (GCJ-02 in mainland China): convert before ranking.
   const at = toWgs84({ lat: msg.lat, lng: msg.lng }, ctx.config.locationDatum)
   rememberPosition(ctx, msg.from, at, 'message')
-  return answerNearby(at, ctx)
+  return answerNearby(at, ctx, { user: msg.from })
 }
 
 /** Stores where the follower is, for later wishes without a place; a failure only logs. */
@@ -22,17 +25,95 @@ export function rememberPosition(ctx: AnswerContext, user: string, at: LatLng, s
   }
 }
 
-/** The ranked reply for a WGS-84 point, in the account's reply style. */
-export function answerNearby(at: LatLng, ctx: AnswerContext): Answer {
+/** What narrows or names a nearby list; every field optional (a plain location has none). */
+export interface NearbySearch {
+  /** The follower: the list is remembered so that "更多" continues it. */
+  readonly user?: string
+  /** The named place searched around (「人民广场（地铁站）」's inner text); absent: the follower's position. */
+  readonly centreLabel?: string
+  readonly wishes?: readonly Wish[]
+  /** A chain's name as written and its folded keys (brands.ts). */
+  readonly brand?: { readonly label: string; readonly keys: readonly string[] }
+  /** Parts of the request that were not understood, to mention. */
+  readonly ignored?: readonly string[]
+  /** Places already shown (paging): the reply starts after them. */
+  readonly skip?: number
+}
+
+/** What "更多" needs to rebuild the list: stored per follower in UserState. */
+export interface RememberedList {
+  readonly lat: number
+  readonly lng: number
+  readonly centreLabel?: string
+  readonly wishes: readonly string[]
+  readonly brand?: { readonly label: string; readonly keys: readonly string[] }
+  readonly shown: number
+}
+
+export const LIST_KEY = 'list'
+
+/**
+ * The ranked reply for a WGS-84 point, in the account's reply style. A plain location gets the
+ * location copy; a search made by text says around what it searched and for what.
+ */
+export function answerNearby(at: LatLng, ctx: AnswerContext, search: NearbySearch = {}): Answer {
   const { config, account } = ctx
-  const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM })
-  if (places.length === 0) {
-    return { reply: { type: 'text', content: nothingNearby(config.maxRadiusM) }, outcome: 'nothing-nearby', results: 0 }
+  const skip = search.skip ?? 0
+  const plain = !search.centreLabel && !search.wishes?.length && !search.brand && !search.ignored?.length && skip === 0
+  const accept = searchFilter(ctx.catalogue, search.wishes, search.brand?.keys)
+  const ranked = nearestPlaces(at, ctx.catalogue, { limit: skip + config.resultCount, maxRadiusM: config.maxRadiusM, accept })
+  const places = ranked.slice(skip)
+  const words: SearchWords = {
+    centreLabel: search.centreLabel,
+    what: search.brand ? `「${search.brand.label}」` : search.wishes?.length ? wishLabel(search.wishes) : undefined,
+    ignored: search.ignored,
+    from: skip + 1,
   }
-  const pageUrl = placesPageUrl(config.publicUrl, account.id, at)
-  const reply =
-    account.replyStyle === 'text'
-      ? ({ type: 'text', content: listAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES) } as const)
-      : ({ type: 'news', articles: [summarise(places, pageUrl)] } as const)
-  return { reply, outcome: 'places', results: places.length }
+  if (places.length === 0) {
+    if (skip > 0) return { reply: { type: 'text', content: noMorePlaces(words, skip, config.maxRadiusM) }, outcome: 'no-more', results: 0 }
+    const content = plain ? nothingNearby(config.maxRadiusM) : nothingFoundAround(words, config.maxRadiusM)
+    return { reply: { type: 'text', content }, outcome: 'nothing-nearby', results: 0 }
+  }
+  const shown = skip + places.length
+  const pageUrl = placesPageUrl(config.publicUrl, account.id, at, pageParams(search, skip > 0 ? shown : undefined))
+  let reply: Answer['reply']
+  if (plain) {
+    reply =
+      account.replyStyle === 'text'
+        ? { type: 'text', content: listAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES) }
+        : { type: 'news', articles: [summarise(places, pageUrl)] }
+  } else {
+    reply =
+      account.replyStyle === 'text'
+        ? { type: 'text', content: listSearchAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES, words) }
+        : { type: 'news', articles: [summariseSearch(places, pageUrl, words)] }
+  }
+  if (search.user) rememberList(ctx, search.user, { at, search, shown })
+  return { reply, outcome: skip > 0 ? 'more-places' : 'places', results: places.length }
+}
+
+/** The results page shows the same filtered list; `n` covers every place shown so far. */
+function pageParams(search: NearbySearch, n: number | undefined): Record<string, string> {
+  const q: Record<string, string> = {}
+  if (search.wishes?.length) q.w = search.wishes.map(w => w.key).join(',')
+  if (search.brand) q.b = search.brand.label
+  if (search.centreLabel) q.t = search.centreLabel
+  if (n !== undefined) q.n = String(n)
+  return q
+}
+
+function rememberList(ctx: AnswerContext, user: string, l: { at: LatLng; search: NearbySearch; shown: number }): void {
+  const value: RememberedList = {
+    lat: l.at.lat,
+    lng: l.at.lng,
+    ...(l.search.centreLabel ? { centreLabel: l.search.centreLabel } : {}),
+    wishes: (l.search.wishes ?? []).map(w => w.key),
+    ...(l.search.brand ? { brand: { label: l.search.brand.label, keys: l.search.brand.keys } } : {}),
+    shown: l.shown,
+  }
+  try {
+    ctx.state.setValue(ctx.account.id, user, LIST_KEY, value, ctx.now)
+  } catch (err) {
+    ctx.warn({ err: (err as Error).message }, 'could not remember the result list')
+  }
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountConfig, Config } from '../config.js'
 import { isAppError } from '../errors.js'
 import type { CatalogueReader } from '../recommend/place.js'
+import type { CatalogueNames, GazetteerReader } from '../recommend/place-names.js'
 import type { UserState } from '../state/user-state.js'
 import { parseMessage } from '../wechat/parse.js'
 import { REPLY_SUCCESS, renderReply } from '../wechat/reply.js'
@@ -16,7 +17,8 @@ export const WECHAT_BODY_LIMIT = 64 * 1024
 export interface WechatRouteDeps {
   readonly config: Config
   /** By account id. */
-  readonly catalogues: ReadonlyMap<string, CatalogueReader>
+  readonly catalogues: ReadonlyMap<string, CatalogueReader & CatalogueNames>
+  readonly gazetteer: GazetteerReader
   readonly state: UserState
   /** Current time in milliseconds; injected so tests control CreateTime. */
   readonly now: () => number
@@ -68,6 +70,7 @@ async function receive(account: AccountConfig, deps: WechatRouteDeps, req: Fasti
       config: deps.config,
       account,
       catalogue: catalogueOf(deps.catalogues, account.id),
+      gazetteer: deps.gazetteer,
       state: deps.state,
       now: deps.now(),
       warn: (details, message) => req.log.warn({ account: account.id, ...details }, message),

@@ -20,6 +20,10 @@ export class LiveCatalogue {
     return this.#current.inBox(box)
   }
 
+  inBoxOfCategories(box: BoxQuery, categories: readonly string[]): PlaceRow[] {
+    return this.#current.inBoxOfCategories(box, categories)
+  }
+
   byId(id: string): PlaceRow | undefined {
     return this.#current.byId(id)
   }

@@ -1,12 +1,14 @@
 import { toWgs84, type LatLng } from '../geo/datum.js'
 import { listAsText, nothingNearby, summarise } from '../recommend/format.js'
 import { nearestPlaces } from '../recommend/nearest.js'
-import { listSearchAsText, noMorePlaces, nothingFoundAround, summariseSearch, type SearchWords } from '../recommend/search-copy.js'
-import { searchFilter } from '../recommend/search-filter.js'
+import { listSearchAsText, listTooLong, noMorePlaces, nothingFoundAround, summariseSearch, type SearchWords } from '../recommend/search-copy.js'
+import type { PlaceName } from '../recommend/place-names.js'
+import { rankForSearch } from '../recommend/search-rank.js'
 import { wishLabel, type Wish } from '../recommend/wishes.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
+import { MAX_PAGE_RESULTS } from './places-routes.js'
 import { placesPageUrl } from './places-url.js'
 
 export function answerLocation(msg: LocationMessage, ctx: AnswerContext): Answer {
@@ -32,8 +34,8 @@ export interface NearbySearch {
   /** The named place searched around (「人民广场（地铁站）」's inner text); absent: the follower's position. */
   readonly centreLabel?: string
   readonly wishes?: readonly Wish[]
-  /** A chain's name as written and its folded keys (brands.ts). */
-  readonly brand?: { readonly label: string; readonly keys: readonly string[] }
+  /** A chain's name as written, its folded keys (brands.ts) and, when just found, its places. */
+  readonly brand?: { readonly label: string; readonly keys: readonly string[]; readonly places?: readonly PlaceName[] | undefined }
   /** Parts of the request that were not understood, to mention. */
   readonly ignored?: readonly string[]
   /** Places already shown (paging): the reply starts after them. */
@@ -51,6 +53,8 @@ export interface RememberedList {
 }
 
 export const LIST_KEY = 'list'
+/** "更多" goes this deep into a list; the results page shows the rest. */
+export const MAX_LIST = 50
 
 /**
  * The ranked reply for a WGS-84 point, in the account's reply style. A plain location gets the
@@ -60,8 +64,10 @@ export function answerNearby(at: LatLng, ctx: AnswerContext, search: NearbySearc
   const { config, account } = ctx
   const skip = search.skip ?? 0
   const plain = !search.centreLabel && !search.wishes?.length && !search.brand && !search.ignored?.length && skip === 0
-  const accept = searchFilter(ctx.catalogue, search.wishes, search.brand?.keys)
-  const ranked = nearestPlaces(at, ctx.catalogue, { limit: skip + config.resultCount, maxRadiusM: config.maxRadiusM, accept })
+  const limit = Math.min(MAX_LIST, skip + config.resultCount)
+  const ranked = plain
+    ? nearestPlaces(at, ctx.catalogue, { limit, maxRadiusM: config.maxRadiusM })
+    : rankForSearch(at, ctx.catalogue, { limit, maxRadiusM: config.maxRadiusM, wishes: search.wishes, brandKeys: search.brand?.keys, branches: search.brand?.places })
   const places = ranked.slice(skip)
   const words: SearchWords = {
     centreLabel: search.centreLabel,
@@ -70,7 +76,10 @@ export function answerNearby(at: LatLng, ctx: AnswerContext, search: NearbySearc
     from: skip + 1,
   }
   if (places.length === 0) {
-    if (skip > 0) return { reply: { type: 'text', content: noMorePlaces(words, skip, config.maxRadiusM) }, outcome: 'no-more', results: 0 }
+    if (skip > 0) {
+      const content = skip >= MAX_LIST ? listTooLong(words, skip, placesPageUrl(config.publicUrl, account.id, at, pageParams(search, MAX_PAGE_RESULTS))) : noMorePlaces(words, skip, config.maxRadiusM)
+      return { reply: { type: 'text', content }, outcome: 'no-more', results: 0 }
+    }
     const content = plain ? nothingNearby(config.maxRadiusM) : nothingFoundAround(words, config.maxRadiusM)
     return { reply: { type: 'text', content }, outcome: 'nothing-nearby', results: 0 }
   }

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
-import { nearestPlaces } from '../recommend/nearest.js'
 import type { CatalogueReader } from '../recommend/place.js'
 import type { CatalogueNames } from '../recommend/place-names.js'
 import { brandKeys } from '../recommend/brands.js'
-import { searchFilter } from '../recommend/search-filter.js'
+import { rankForSearch } from '../recommend/search-rank.js'
 import { wishByKey, wishLabel, type Wish } from '../recommend/wishes.js'
 import { nameKey } from '../text/fold.js'
 import { PLACES_PATH, placesPageUrl } from './places-url.js'
 import { renderResultsPage } from './results-page.js'
 import { catalogueOf } from './wechat-routes.js'
 
-const MAX_PAGE_RESULTS = 100
+/** The results page lists at most this many places. */
+export const MAX_PAGE_RESULTS = 100
 
 export interface PlacesRouteDeps {
   readonly config: Config
@@ -39,8 +39,7 @@ export function registerPlacesRoutes(app: FastifyInstance, deps: PlacesRouteDeps
     const catalogue = catalogueOf(deps.catalogues, account.id)
     const search = searchOf(q)
     const brand = search.brand ? nameKey(search.brand) : ''
-    const accept = searchFilter(catalogue, search.wishes, brand ? brandKeys(brand) : undefined)
-    const places = nearestPlaces(at, catalogue, { limit: n, maxRadiusM: config.maxRadiusM, accept })
+    const places = rankForSearch(at, catalogue, { limit: n, maxRadiusM: config.maxRadiusM, wishes: search.wishes, brandKeys: brand ? brandKeys(brand) : undefined })
     const moreUrl =
       places.length === n && n < MAX_PAGE_RESULTS
         ? placesPageUrl(config.publicUrl, account.id, at, { ...search.params, n: String(Math.min(MAX_PAGE_RESULTS, n * 2)) })

@@ -39,6 +39,8 @@ export interface CatalogueNames {
   placesNamed(key: string): PlaceName[]
   placesNamedStartingWith(key: string, limit: number): PlaceName[]
   placesNamedContaining(key: string, limit: number): PlaceName[]
+  /** The whole row of a place found by name. */
+  byId(id: string): Place | undefined
 }
 
 /** For a server without a gazetteer file: only the catalogue's own names are found. */

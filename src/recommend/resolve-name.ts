@@ -32,6 +32,8 @@ export interface Brand {
   readonly keys: readonly string[]
   /** Catalogue places carrying it. */
   readonly count: number
+  /** Those places, when just looked up (ranking reuses them instead of asking again). */
+  readonly places?: readonly PlaceName[]
 }
 
 export interface NameSources {
@@ -131,7 +133,9 @@ export class NameResolver {
     let brand: Brand | undefined
     for (const v of variants(key)) {
       for (const e of this.sources.gazetteer.named(v.key)) {
-        const f = scored(fromEntry(e), e.derived ? 1 : v.tier, v.hint)
+        // A station is as much "人民广场站" as "人民广场": the 站 form is its own name, not a variant.
+        const tier = e.derived ? 1 : v.hint === 'station' && e.kind === 'station' ? 0 : v.tier
+        const f = scored(fromEntry(e), tier, v.hint)
         if (better(f, best)) best = f
       }
       const places = this.sources.catalogue.placesNamed(v.key)
@@ -185,15 +189,15 @@ export class NameResolver {
     if (top && top.prominence >= STRONG_PROMINENCE) return { centre: fromEntry(top), tier: 3 }
     const places = this.brandPlaces(brandKeys(key))
     if (places.length === 1 || (places.length > 1 && oneSpot(places))) return { centre: fromPlace(places[0]!), tier: 3 }
-    if (places.length > 1) return { label, keys: brandKeys(key), count: places.length }
+    if (places.length > 1) return { label, keys: brandKeys(key), count: places.length, places }
     return top ? { centre: fromEntry(top), tier: 3 } : undefined
   }
 
   /** `key` as a brand, when any catalogue place carries it. */
   brand(key: string, label: string): Brand | undefined {
     const keys = brandKeys(key)
-    const count = this.brandPlaces(keys).length
-    return count > 0 ? { label, keys, count } : undefined
+    const places = this.brandPlaces(keys)
+    return places.length > 0 ? { label, keys, count: places.length, places } : undefined
   }
 
   /** Catalogue places whose names contain any of `keys` (exact names too, for one-character keys). */
@@ -203,8 +207,11 @@ export class NameResolver {
     if (cached) return cached
     const seen = new Map<string, PlaceName>()
     for (const k of keys) {
-      for (const p of this.sources.catalogue.placesNamedContaining(k, BRAND_LIMIT)) seen.set(p.id, p)
-      for (const p of this.sources.catalogue.placesNamed(k)) seen.set(p.id, p)
+      // A name containing the key includes one equal to it; only a key too short to look for
+      // inside names (one CJK character) needs the exact lookup.
+      let found = this.sources.catalogue.placesNamedContaining(k, BRAND_LIMIT)
+      if (found.length === 0) found = this.sources.catalogue.placesNamed(k)
+      for (const p of found) seen.set(p.id, p)
     }
     const places = [...seen.values()]
     this.#brands.set(cacheKey, places)

@@ -109,6 +109,11 @@ export function noMorePlaces(w: SearchWords, shown: number, maxRadiusM: number):
   return `${where(w)}，${formatRadius(maxRadiusM)}内的${w.what ?? '地点'}已经全部列出（共 ${shown} 个）。可以换个地名或类别再试。`
 }
 
+/** "更多" past the deepest page a chat list goes: the results page has the rest. */
+export function listTooLong(w: SearchWords, shown: number, pageUrl: string): string {
+  return `${where(w)}的${w.what ?? '地点'}已列出前 ${shown} 个。<a href="${attr(pageUrl)}">点这里查看完整列表</a>`
+}
+
 /** At most `max` characters (code points), with "…" when cut. */
 export function clip(s: string, max: number): string {
   const chars = [...s]

@@ -6,11 +6,11 @@ import { nameKey } from '../text/fold.js'
  */
 
 /** Say "around where I am" when nothing else names a place. */
-const NEAR_ME = ['附近', '这附近', '周边', '周围', '旁边', '身边', '边上', '离我最近', '离我近', '最近的', 'nearby', 'near me', 'around me', 'around here', 'close by', 'close to me', 'near here']
+const NEAR_ME = ['附近', '附近的', '周边的', '周围的', '旁边的', '这附近', '周边', '周围', '旁边', '身边', '边上', '离我最近', '离我近', '最近的', 'nearby', 'near me', 'around me', 'around here', 'close by', 'close to me', 'near here']
 
 /** Separate the parts of a request; removed anywhere in the text. */
 const CONNECTORS = [
-  '附近的', '周边的', '周围的', '旁边的', '一带', '有什么', '有没有', '有哪些', '哪里有', '哪儿有', '哪有', '在哪里', '在哪儿', '在哪',
+  '一带', '有什么', '有没有', '有哪些', '哪里有', '哪儿有', '哪有', '在哪里', '在哪儿', '在哪',
   '我想找', '我要找', '我想去', '想找', '帮我找', '帮我', '帮忙', '请问', '推荐', '推荐一下', '一下', '一家', '一个', '几家', '好的',
   '性价比高', '性价比', '便宜', '便宜的', '干净', '高档', '不错的', '最好的',
   'near', 'around', 'close to', 'next to', 'by', 'in', 'at', 'on', 'to', 'from', 'of', 'for', 'with',

@@ -82,7 +82,8 @@ function withBrandAsPlace(part: Part, resolver: NameResolver): Part {
 }
 
 function search(part: Part, nearMe: boolean): Understanding {
-  return { kind: 'search', centre: part.found?.centre, wishes: part.wishes, brand: part.brand, nearMe, ignored: part.ignored }
+  // "附近" between a place and a wish ("人民广场附近的咖啡") is about that place, not the follower.
+  return { kind: 'search', centre: part.found?.centre, wishes: part.wishes, brand: part.brand, nearMe: nearMe && !part.found, ignored: part.ignored }
 }
 
 /** Cuts the text at filler phrases ("附近的", "near", "我想找"), longest phrase first. */

@@ -42,6 +42,7 @@ export class Gazetteer {
   readonly #namedFrom: Statement<[string, string, number], RawRow>
   readonly #namedFts: Statement<[string, number], RawRow>
   readonly #namedScan: Statement<[string, number], RawRow>
+  readonly #namedBoth: Statement<[string, string, number], RawRow>
   readonly #count: Statement<[], { n: number }>
   readonly #meta: Statement<[string], { value: string }>
 
@@ -58,6 +59,7 @@ export class Gazetteer {
     const byText = `SELECT ${COLUMNS}, 0 AS derived FROM gazetteer_fts f JOIN gazetteer g ON g.rowid = f.rowid`
     this.#namedFts = this.#db.prepare(`${byText} WHERE gazetteer_fts MATCH ? ${BEST_FIRST} LIMIT ?`)
     this.#namedScan = this.#db.prepare(`${byText} WHERE instr(f.names, ?) > 0 ${BEST_FIRST} LIMIT ?`)
+    this.#namedBoth = this.#db.prepare(`${byText} WHERE instr(f.names, ?) > 0 AND instr(f.names, ?) > 0 ${BEST_FIRST} LIMIT ?`)
     this.#count = this.#db.prepare('SELECT count(*) AS n FROM gazetteer')
     this.#meta = this.#db.prepare('SELECT value FROM gazetteer_meta WHERE key = ?')
   }
@@ -83,6 +85,11 @@ export class Gazetteer {
     if (plan.kind === 'fts') return this.#namedFts.all(plan.phrase, limit).map(toRow)
     if (plan.kind === 'scan') return this.#namedScan.all(plan.needle, limit).map(toRow)
     return []
+  }
+
+  /** Entries with names containing both `a` and `b` (candidates for an abbreviation: 浦东机场). */
+  namedContainingBoth(a: string, b: string, limit: number): GazetteerRow[] {
+    return a && b ? this.#namedBoth.all(a, b, limit).map(toRow) : []
   }
 
   stats(): GazetteerStats {

@@ -71,7 +71,7 @@ export function answerNearby(at: LatLng, ctx: AnswerContext, search: NearbySearc
   const places = ranked.slice(skip)
   const words: SearchWords = {
     centreLabel: search.centreLabel,
-    what: search.brand ? `「${search.brand.label}」` : search.wishes?.length ? wishLabel(search.wishes) : undefined,
+    what: search.brand || search.wishes?.length ? `${search.brand ? `「${search.brand.label}」` : ''}${wishLabel(search.wishes ?? [])}` : undefined,
     ignored: search.ignored,
     from: skip + 1,
   }

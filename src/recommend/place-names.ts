@@ -29,6 +29,8 @@ export interface GazetteerReader {
   named(key: string): GazetteerEntry[]
   namedStartingWith(key: string, limit: number): GazetteerEntry[]
   namedContaining(key: string, limit: number): GazetteerEntry[]
+  /** Entries with names containing both keys, most prominent first. */
+  namedContainingBoth(a: string, b: string, limit: number): GazetteerEntry[]
 }
 
 /** A catalogue place found by name: enough to search around it or to filter by it. */
@@ -48,4 +50,5 @@ export const NO_GAZETTEER: GazetteerReader = {
   named: () => [],
   namedStartingWith: () => [],
   namedContaining: () => [],
+  namedContainingBoth: () => [],
 }

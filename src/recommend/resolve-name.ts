@@ -193,6 +193,24 @@ export class NameResolver {
     return top ? { centre: fromEntry(top), tier: 3 } : undefined
   }
 
+  /**
+   * A Chinese abbreviation of a longer gazetteer name — its characters in order, the name at most
+   * four characters longer: 浦东机场 → 上海浦东国际机场, 虹桥机场 → 上海虹桥国际机场.
+   */
+  abbreviation(key: string): Found | undefined {
+    const chars = [...key]
+    if (chars.length < 4 || chars.length > 8 || startsWithWord(key) || key.includes(' ')) return undefined
+    const a = chars.slice(0, 2).join('')
+    const b = chars.slice(-2).join('')
+    for (const e of this.sources.gazetteer.namedContainingBoth(a, b, 20)) {
+      for (const name of [e.name, ...e.otherNames.split('|')]) {
+        const k = nameKey(name)
+        if (keyLength(k) <= chars.length + 4 && inOrder(chars, k)) return { centre: fromEntry(e), tier: 3 }
+      }
+    }
+    return undefined
+  }
+
   /** `key` as a brand, when any catalogue place carries it. */
   brand(key: string, label: string): Brand | undefined {
     const keys = brandKeys(key)
@@ -229,6 +247,16 @@ function closeEnough(key: string, e: GazetteerEntry): boolean {
     if (word ? extra.trim().split(' ').filter(Boolean).length <= 2 : keyLength(extra) <= 3) return true
   }
   return false
+}
+
+function inOrder(chars: readonly string[], key: string): boolean {
+  let at = 0
+  for (const c of chars) {
+    at = key.indexOf(c, at)
+    if (at < 0) return false
+    at += c.length
+  }
+  return true
 }
 
 export function isBrand(r: Found | Brand | undefined): r is Brand {

@@ -139,7 +139,7 @@ function resolvePart(units: readonly Unit[], resolver: NameResolver): Part {
     if (head) return merge({ wishes: [head], ignored: [] }, resolvePart(units.slice(len), resolver))
   }
 
-  const prefix = resolver.prefix(key)
+  const prefix = resolver.prefix(key) ?? resolver.abbreviation(key)
   if (prefix) return { found: prefix, wishes: [], ignored: [] }
 
   const split = n <= MAX_SPLIT_UNITS ? placeAndBrand(units, resolver) : undefined

@@ -98,6 +98,8 @@ t.test('requests are understood as place, kind of place and chain', async t => {
     ['Pudong', 'search · at 浦东新区 (district)'],
     ['步行街', 'search · at 南京路步行街 (landmark)'],
     ['淮海路', 'search · at 淮海路 (street)'],
+    ['浦东机场', 'search · at 浦东国际机场 (station/metro)'],
+    ['虹桥机场', 'search · at 上海虹桥国际机场 (place)'],
     // Wishes, alone or with a place, in any order and with the little words around them.
     ['酒店', 'search · want hotel'],
     ['ATM', 'search · want bank'],

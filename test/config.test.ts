@@ -8,6 +8,7 @@ t.test('with no configuration: the development token on 127.0.0.1:3000', async t
     port: 3000,
     publicUrl: 'http://127.0.0.1:3000',
     dbFile: 'data/catalogue.sqlite',
+    gazetteerFile: 'data/gazetteer.sqlite',
     maxRadiusM: 5000,
     resultCount: 10,
     locationDatum: 'gcj02',
@@ -25,12 +26,13 @@ t.test('reads every setting', async t => {
     PORT: '8080',
     PUBLIC_URL: 'https://wx.example.com/',
     DB_FILE: '/var/lib/nearby/c.sqlite',
+    GAZETTEER_FILE: '/var/lib/nearby/g.sqlite',
     SEARCH_RADIUS_M: '2000',
     RESULT_COUNT: '5',
     REPLY_STYLE: 'TEXT',
     LOCATION_DATUM: 'wgs84',
   })
-  t.match(c, { host: '0.0.0.0', port: 8080, publicUrl: 'https://wx.example.com', maxRadiusM: 2000, resultCount: 5, locationDatum: 'wgs84' })
+  t.match(c, { host: '0.0.0.0', port: 8080, publicUrl: 'https://wx.example.com', gazetteerFile: '/var/lib/nearby/g.sqlite', maxRadiusM: 2000, resultCount: 5, locationDatum: 'wgs84' })
   t.match(c.accounts[0], { token: 'HotelRecToken2025', appId: 'wx5e1f0c3a9b7d2468', replyStyle: 'text', devToken: false })
 })
 

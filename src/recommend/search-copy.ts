@@ -32,7 +32,12 @@ function where(w: SearchWords): string {
 
 function range(w: SearchWords, count: number): string {
   const from = w.from ?? 1
-  return from > 1 ? `第 ${from}–${from + count - 1} 个` : `找到 ${count} 个`
+  return from > 1 ? `第 ${ranks(from, count)} 个` : `找到 ${count} 个`
+}
+
+/** "11–20", or "11" for a single place. */
+function ranks(from: number, count: number): string {
+  return count > 1 ? `${from}–${from + count - 1}` : String(from)
 }
 
 function ignoredNote(w: SearchWords): string[] {
@@ -59,7 +64,7 @@ export function summariseSearch(places: readonly RankedPlace[], pageUrl: string,
 export function listSearchAsText(places: readonly RankedPlace[], pageUrl: string, maxBytes: number, w: SearchWords): string {
   const what = w.what || '地点'
   const from = w.from ?? 1
-  const head = from > 1 ? `📍 ${where(w)}，第 ${from}–${from + places.length - 1} 个${what}：` : `📍 ${where(w)}，最近的 ${places.length} 个${what}：`
+  const head = from > 1 ? `📍 ${where(w)}，第 ${ranks(from, places.length)} 个${what}：` : `📍 ${where(w)}，最近的 ${places.length} 个${what}：`
   const notes = ignoredNote(w)
   const tail = `<a href="${attr(pageUrl)}">查看全部及地图</a>`
   const lines: string[] = []

@@ -289,9 +289,16 @@ t.test('the Shanghai examples', async t => {
 })
 
 t.test('the text reply style lists the places with links and names the centre', async t => {
-  const app = await makeApp(t, t.testdir(), [join(CASES, '04-fts5-syntax-from-user-text/catalogue.csv')], { REPLY_STYLE: 'text' })
-  const x = await ask(app.app, 'Hilton hotel', 'oUser_style_000000000000000000')
+  const app = await makeApp(t, t.testdir(), [join(CASES, '04-fts5-syntax-from-user-text/catalogue.csv')], { REPLY_STYLE: 'text', RESULT_COUNT: '3' })
+  const user = 'oUser_style_000000000000000000'
+  const x = await ask(app.app, 'Hilton hotel', user)
   const content = x.Content as string
   t.match(content, /^📍 以「Hilton Garden Inn Shanghai」为中心，最近的 3 个酒店：\n1\. <a href="https:\/\/hotels\.example\.com\/h\/h401">Hilton Garden Inn Shanghai<\/a> 1米 · 酒店\n/)
   t.match(content, /\n<a href="https:\/\/nearby\.example\.com\/places\?lat=[\d.]+&lng=[\d.]+&w=hotel&t=Hilton\+Garden\+Inn\+Shanghai">查看全部及地图<\/a>$/)
+
+  // Three of the four places, then the fourth, then the end of the list.
+  t.match((await ask(app.app, 'Hilton', user)).Content, /^📍 以「Hilton Garden Inn Shanghai」为中心，最近的 3 个地点：\n/)
+  const fourth = (await ask(app.app, '更多', user)).Content as string
+  t.match(fourth, /^📍 以「Hilton Garden Inn Shanghai」为中心，第 4 个地点：\n4\. <a href="https:\/\/hotels\.example\.com\/h\/h40\d">[^<]+<\/a> [\d.]+(米|公里) · /)
+  t.equal((await ask(app.app, '更多', user)).Content, '以「Hilton Garden Inn Shanghai」为中心，5公里内的地点已经全部列出（共 4 个）。可以换个地名或类别再试。')
 })

@@ -8,8 +8,7 @@ import { wishLabel, type Wish } from '../recommend/wishes.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
-import { MAX_PAGE_RESULTS } from './places-routes.js'
-import { placesPageUrl } from './places-url.js'
+import { MAX_PAGE_RESULTS, placesPageUrl } from './places-url.js'
 
 export function answerLocation(msg: LocationMessage, ctx: AnswerContext): Answer {
   // Location_X/Y come in the map's datum (GCJ-02 in mainland China): convert before ranking.

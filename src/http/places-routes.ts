@@ -6,12 +6,9 @@ import { brandKeys } from '../recommend/brands.js'
 import { rankForSearch } from '../recommend/search-rank.js'
 import { wishByKey, wishLabel, type Wish } from '../recommend/wishes.js'
 import { nameKey } from '../text/fold.js'
-import { PLACES_PATH, placesPageUrl } from './places-url.js'
+import { MAX_PAGE_RESULTS, PLACES_PATH, placesPageUrl } from './places-url.js'
 import { renderResultsPage } from './results-page.js'
 import { catalogueOf } from './wechat-routes.js'
-
-/** The results page lists at most this many places. */
-export const MAX_PAGE_RESULTS = 100
 
 export interface PlacesRouteDeps {
   readonly config: Config

@@ -1,6 +1,8 @@
 import type { LatLng } from '../geo/datum.js'
 
 export const PLACES_PATH = '/places'
+/** The results page lists at most this many places. */
+export const MAX_PAGE_RESULTS = 100
 
 /**
  * The results page for a point: stateless and stable, so any worker process can render it and

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
 import type { Config } from './config.js'
+import { NO_GAZETTEER, type GazetteerReader } from './recommend/place-names.js'
 import type { UserState } from './state/user-state.js'
 import { randomBytes } from 'node:crypto'
 import { answerMessage, type Answer, type AnswerContext } from './http/answer.js'
@@ -15,6 +16,8 @@ export interface AppDeps {
   /** The catalogue each account answers from, by account id. */
   readonly catalogues: ReadonlyMap<string, LiveCatalogue>
   readonly state: UserState
+  /** Place names typed requests are resolved against; without one, only catalogue names are found. */
+  readonly gazetteer?: GazetteerReader
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   readonly now?: () => number
   /** Fastify logger options; `false` in tests. */
@@ -62,6 +65,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerWechatRoutes(app, {
     config: deps.config,
     catalogues: deps.catalogues,
+    gazetteer: deps.gazetteer ?? NO_GAZETTEER,
     state: deps.state,
     now,
     deliveries,

@@ -1,4 +1,5 @@
 import type { AccountConfig, MenuAction, ReplyStyle } from './config.js'
+import { WISHES } from './recommend/wishes.js'
 
 /**
  * The accounts file (ACCOUNTS_FILE): several Official Accounts served by one process, each on
@@ -9,7 +10,7 @@ import type { AccountConfig, MenuAction, ReplyStyle } from './config.js'
  * { "accounts": [ { "id": "bund", "token": "…", "appId": "wx…", "aesKey": "…(43)",
  *     "dbFile": "data/bund.sqlite", "replyStyle": "news", "welcome": "…",
  *     "scenes": { "branch_1": "…" },
- *     "menu": { "NEARBY_HOTELS": { "action": "nearby", "categories": ["hotel"] },
+ *     "menu": { "NEARBY_HOTELS": { "action": "nearby", "wishes": ["hotel"] },
  *               "ABOUT": { "action": "text", "text": "…" } } } ] }
  * ```
  */
@@ -100,17 +101,18 @@ function readMenu(raw: Json, problems: string[], at: string): ReadonlyMap<string
     const here = `${at}["${key}"]`
     if (key.length === 0 || Buffer.byteLength(key) > MAX_MENU_KEY_BYTES) problems.push(`${here}: a menu key is 1 to ${MAX_MENU_KEY_BYTES} bytes`)
     if (!isObject(value)) {
-      problems.push(`${here}: expected {"action": "nearby", "categories": […]} or {"action": "text", "text": "…"}`)
+      problems.push(`${here}: expected {"action": "nearby", "wishes": […]} or {"action": "text", "text": "…"}`)
       continue
     }
     if (value.action === 'nearby') {
-      for (const k of Object.keys(value)) if (k !== 'action' && k !== 'categories') problems.push(`${here}: unknown field "${k}"`)
-      const c = value.categories
-      if (c !== undefined && (!Array.isArray(c) || c.length === 0 || !c.every(x => typeof x === 'string' && x.trim() !== ''))) {
-        problems.push(`${here}.categories: expected a non-empty list of category names (or leave it out for every category)`)
+      for (const k of Object.keys(value)) if (k !== 'action' && k !== 'wishes') problems.push(`${here}: unknown field "${k}"`)
+      const w = value.wishes
+      const known = WISHES.map(x => x.key)
+      if (w !== undefined && (!Array.isArray(w) || w.length === 0 || !w.every(x => typeof x === 'string' && known.includes(x)))) {
+        problems.push(`${here}.wishes: expected a non-empty list of ${known.join(', ')} (or leave it out for every kind of place)`)
         continue
       }
-      menu.set(key, { action: 'nearby', categories: c === undefined ? undefined : (c as string[]).map(x => x.trim()) })
+      menu.set(key, { action: 'nearby', wishes: w === undefined ? undefined : (w as string[]) })
     } else if (value.action === 'text') {
       for (const k of Object.keys(value)) if (k !== 'action' && k !== 'text') problems.push(`${here}: unknown field "${k}"`)
       const t = text(value.text, problems, `${here}.text`)

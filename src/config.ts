@@ -9,6 +9,8 @@ export const DEFAULT_PORT = 3000
 export const DEFAULT_DB_FILE = 'data/catalogue.sqlite'
 /** Followers' last positions and result lists; separate from the catalogue so refreshes never touch it. */
 export const DEFAULT_STATE_FILE = 'data/state.sqlite'
+/** Place names (landmarks, stations, districts) that typed requests are resolved against. */
+export const DEFAULT_GAZETTEER_FILE = 'data/gazetteer.sqlite'
 /** How long a follower's last position counts as "where they are" for a wish without a place. */
 export const DEFAULT_POSITION_MAX_AGE_MIN = 30
 export const DEFAULT_LOG_LEVEL = 'info'
@@ -52,7 +54,8 @@ export interface AccountConfig {
 
 /** What a menu button does: rank the places near the follower's last position, or say a text. */
 export type MenuAction =
-  | { readonly action: 'nearby'; readonly categories: readonly string[] | undefined }
+  /** `wishes`: kinds of place (recommend/wishes.ts keys such as hotel, cafe); absent: every place. */
+  | { readonly action: 'nearby'; readonly wishes: readonly string[] | undefined }
   | { readonly action: 'text'; readonly text: string }
 
 export interface Config {
@@ -62,6 +65,7 @@ export interface Config {
   readonly publicUrl: string
   readonly dbFile: string
   readonly stateFile: string
+  readonly gazetteerFile: string
   readonly positionMaxAgeMin: number
   readonly logLevel: LogLevel
   readonly maxRadiusM: number
@@ -129,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     dbFile,
     stateFile: text('STATE_FILE', DEFAULT_STATE_FILE),
+    gazetteerFile: text('GAZETTEER_FILE', DEFAULT_GAZETTEER_FILE),
     positionMaxAgeMin: integer('POSITION_MAX_AGE_MIN', DEFAULT_POSITION_MAX_AGE_MIN, 1, 7 * 24 * 60),
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL),
     maxRadiusM: integer('SEARCH_RADIUS_M', DEFAULT_MAX_RADIUS_M, 50, 200_000),

@@ -3,6 +3,9 @@ import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { openDb } from './catalogue/db.js'
 import { importFile } from './catalogue/import.js'
+import { Gazetteer } from './catalogue/gazetteer.js'
+import { importGazetteer } from './catalogue/gazetteer-import.js'
+import { GAZETTEER_DB } from './catalogue/gazetteer-schema.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
@@ -13,6 +16,8 @@ import { projectRoot } from './project-root.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
 export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
+/** The project's own demo gazetteer, loaded when the configured gazetteer does not exist yet. */
+export const DEMO_GAZETTEER = resolve(projectRoot(), 'data/demo-gazetteer.csv')
 
 /** A missing database is built from the demo catalogue, so a fresh clone answers at once. */
 function ensureCatalogue(dbFile: string): string | undefined {
@@ -27,7 +32,20 @@ function ensureCatalogue(dbFile: string): string | undefined {
   }
 }
 
-function banner(config: Config, built: ReadonlyMap<string, string | undefined>): string {
+/** Likewise for the gazetteer, so typed place names work on a fresh clone. */
+function ensureGazetteer(config: Config): string | undefined {
+  if (existsSync(config.gazetteerFile)) return undefined
+  mkdirSync(dirname(resolve(config.gazetteerFile)), { recursive: true })
+  const db = openDb(config.gazetteerFile, { create: true }, GAZETTEER_DB)
+  try {
+    const report = importGazetteer(db, [DEMO_GAZETTEER])
+    return `built from the demo gazetteer (${report.total} names)`
+  } finally {
+    db.close()
+  }
+}
+
+function banner(config: Config, built: ReadonlyMap<string, string | undefined>, builtGazetteer: string | undefined): string {
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
   const lines = ['']
   for (const account of config.accounts) {
@@ -40,11 +58,13 @@ function banner(config: Config, built: ReadonlyMap<string, string | undefined>):
       account.devToken
         ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
         : `  token:     from ${config.accountsFile ? 'the accounts file' : 'WECHAT_TOKEN'}; ${mode}`,
+      `  gazetteer: ${config.gazetteerFile}${builtGazetteer ? ` (${builtGazetteer})` : ''}`,
     )
     if (account.devToken) {
       lines.push(
         `  try it:    npm run send -- location 31.236712 121.481236${defaultUrl ? '' : ` --url ${local}`}`,
         '             (a signed location message from Nanjing Road, as WeChat would send it)',
+        `             npm run send -- text 人民广场附近的咖啡${defaultUrl ? '' : ` --url ${local}`}`,
       )
     } else {
       const safe = account.aesKey ? ' [--app-id … --aes-key … for safe mode]' : ''
@@ -66,12 +86,15 @@ async function main(): Promise<void> {
     byFile.set(account.dbFile, new LiveCatalogue(account.dbFile))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
+  const builtGazetteer = ensureGazetteer(config)
+  const gazetteer = new Gazetteer(config.gazetteerFile)
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   const state = new UserState(config.stateFile)
   const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
-  const app = buildApp({ config, catalogues, state, deliveryStore })
+  const app = buildApp({ config, catalogues, state, gazetteer, deliveryStore })
   app.addHook('onClose', async () => {
     for (const c of byFile.values()) c.close()
+    gazetteer.close()
     state.close()
     deliveryStore.close()
   })
@@ -83,7 +106,7 @@ async function main(): Promise<void> {
     })
   }
   await app.listen({ host: config.host, port: config.port })
-  process.stdout.write(banner(config, built))
+  process.stdout.write(banner(config, built, builtGazetteer))
 }
 
 main().catch((err: unknown) => {

@@ -11,6 +11,7 @@ t.test('with no configuration: the development token on 127.0.0.1:3000', async t
     port: 3000,
     publicUrl: 'http://127.0.0.1:3000',
     dbFile: 'data/catalogue.sqlite',
+    gazetteerFile: 'data/gazetteer.sqlite',
     maxRadiusM: 5000,
     resultCount: 10,
     locationDatum: 'gcj02',
@@ -28,12 +29,13 @@ t.test('reads every setting', async t => {
     PORT: '8080',
     PUBLIC_URL: 'https://wx.example.com/',
     DB_FILE: '/var/lib/nearby/c.sqlite',
+    GAZETTEER_FILE: '/var/lib/nearby/g.sqlite',
     SEARCH_RADIUS_M: '2000',
     RESULT_COUNT: '5',
     REPLY_STYLE: 'TEXT',
     LOCATION_DATUM: 'wgs84',
   })
-  t.match(c, { host: '0.0.0.0', port: 8080, publicUrl: 'https://wx.example.com', maxRadiusM: 2000, resultCount: 5, locationDatum: 'wgs84' })
+  t.match(c, { host: '0.0.0.0', port: 8080, publicUrl: 'https://wx.example.com', gazetteerFile: '/var/lib/nearby/g.sqlite', maxRadiusM: 2000, resultCount: 5, locationDatum: 'wgs84' })
   t.match(c.accounts[0], { token: 'HotelRecToken2025', appId: 'wx5e1f0c3a9b7d2468', replyStyle: 'text', devToken: false })
 })
 
@@ -80,7 +82,7 @@ t.test('reads several accounts from ACCOUNTS_FILE, each on /wechat/<id>', async 
         dbFile: 'data/bund.sqlite',
         welcome: '欢迎',
         scenes: { shop_1: '一号店' },
-        menu: { NEARBY_HOTELS: { action: 'nearby', categories: ['hotel'] }, ABOUT: { action: 'text', text: '关于' }, ALL: { action: 'nearby' } },
+        menu: { NEARBY_HOTELS: { action: 'nearby', wishes: ['hotel'] }, ABOUT: { action: 'text', text: '关于' }, ALL: { action: 'nearby' } },
       },
       { id: 'west-lake', token: 'lakeToken2' },
     ],
@@ -92,9 +94,9 @@ t.test('reads several accounts from ACCOUNTS_FILE, each on /wechat/<id>', async 
   t.match(bund, { id: 'bund', path: '/wechat/bund', token: 'bundToken1', appId: 'wx5e1f0c3a9b7d2468', dbFile: 'data/bund.sqlite', replyStyle: 'text', welcome: '欢迎', devToken: false })
   t.same([...bund!.scenes], [['shop_1', '一号店']])
   t.same([...bund!.menu!], [
-    ['NEARBY_HOTELS', { action: 'nearby', categories: ['hotel'] }],
+    ['NEARBY_HOTELS', { action: 'nearby', wishes: ['hotel'] }],
     ['ABOUT', { action: 'text', text: '关于' }],
-    ['ALL', { action: 'nearby', categories: undefined }],
+    ['ALL', { action: 'nearby', wishes: undefined }],
   ])
   t.match(lake, { id: 'west-lake', path: '/wechat/west-lake', dbFile: 'data/shared.sqlite', replyStyle: 'text', aesKey: undefined, welcome: undefined, menu: undefined })
   t.equal(lake!.scenes.size, 0)
@@ -105,7 +107,7 @@ t.test('an accounts file with problems is refused with every problem listed, and
   const file = accountsFile(t, {
     accounts: [
       { id: 'Bad Id', token: 'x!', aesKey: 'not-a-key-but-secret', extra: 1 },
-      { id: 'ok', token: 'okToken', replyStyle: 'carousel', welcome: '', scenes: { s: 5 }, menu: { K: { action: 'jump' }, H: { action: 'nearby', categories: [] }, T: { action: 'text' } } },
+      { id: 'ok', token: 'okToken', replyStyle: 'carousel', welcome: '', scenes: { s: 5 }, menu: { K: { action: 'jump' }, H: { action: 'nearby', wishes: [] }, T: { action: 'text' } } },
       { id: 'ok', token: 'okToken' },
       'nope',
     ],
@@ -131,7 +133,7 @@ t.test('an accounts file with problems is refused with every problem listed, and
     'accounts[1].welcome: expected a non-empty text',
     'accounts[1].scenes["s"]: expected a non-empty text',
     'accounts[1].menu["K"].action: expected "nearby" or "text"',
-    'accounts[1].menu["H"].categories: expected a non-empty list',
+    'accounts[1].menu["H"].wishes: expected a non-empty list',
     'accounts[1].menu["T"].text: expected a text',
     'accounts[3]: expected an object',
   ]

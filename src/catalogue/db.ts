@@ -5,6 +5,21 @@ import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js'
 
 export type Db = Database.Database
 
+/** What a database file must hold: its DDL, the version stamped in user_version, and its name in messages. */
+export interface DbSchema {
+  readonly sql: string
+  readonly version: number
+  readonly what: string
+  readonly fix: string
+}
+
+export const CATALOGUE_SCHEMA: DbSchema = {
+  sql: SCHEMA_SQL,
+  version: SCHEMA_VERSION,
+  what: 'catalogue database',
+  fix: 're-import the catalogue',
+}
+
 export interface OpenOptions {
   /** Create the file and its tables when missing (import, refresh); serving opens read-only. */
   readonly create?: boolean
@@ -15,16 +30,16 @@ export interface OpenOptions {
  * Opens a catalogue file: WAL so readers never wait for a writer, NORMAL sync (safe with WAL),
  * and a schema-version check so an old file fails fast with a message saying what to do.
  */
-export function openDb(file: string, opts: OpenOptions = {}): Db {
+export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = CATALOGUE_SCHEMA): Db {
   const memory = file === ':memory:'
   if (!memory && !opts.create && !existsSync(file)) {
-    throw new AppError('CATALOGUE_UNAVAILABLE', `catalogue database ${file} does not exist; run the import first`)
+    throw new AppError('CATALOGUE_UNAVAILABLE', `${schema.what} ${file} does not exist; run the import first`)
   }
   let db: Db
   try {
     db = new Database(file, { readonly: Boolean(opts.readonly) && !opts.create, fileMustExist: !opts.create && !memory })
   } catch (err) {
-    throw new AppError('CATALOGUE_UNAVAILABLE', `cannot open catalogue database ${file}`, 500, { cause: err })
+    throw new AppError('CATALOGUE_UNAVAILABLE', `cannot open ${schema.what} ${file}`, 500, { cause: err })
   }
   try {
     if (!db.readonly) {
@@ -35,12 +50,12 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 2000')
     const version = db.pragma('user_version', { simple: true }) as number
     if (version === 0 && !db.readonly) {
-      db.exec(SCHEMA_SQL)
-      db.pragma(`user_version = ${SCHEMA_VERSION}`)
-    } else if (version !== SCHEMA_VERSION) {
+      db.exec(schema.sql)
+      db.pragma(`user_version = ${schema.version}`)
+    } else if (version !== schema.version) {
       throw new AppError(
         'CATALOGUE_SCHEMA',
-        `catalogue database ${file} has schema version ${version}, this server needs ${SCHEMA_VERSION}; re-import the catalogue`,
+        `${schema.what} ${file} has schema version ${version}, this server needs ${schema.version}; ${schema.fix}`,
       )
     }
   } catch (err) {

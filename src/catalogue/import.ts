@@ -4,6 +4,7 @@ import type { Datum } from '../geo/datum.js'
 import { AppError } from '../errors.js'
 import type { Db } from './db.js'
 import { decodeText, type TextEncoding } from './decode.js'
+import { nameKeys, searchText } from './name-search.js'
 import { readCsv } from './read-csv.js'
 import { readGeoJson } from './read-geojson.js'
 import { isRefusal, toRecord, type PlaceRecord, type RawPlace, type Refusal } from './record.js'
@@ -98,13 +99,25 @@ export function writeRecords(db: Db, records: readonly PlaceRecord[], opts: { re
     'INSERT OR REPLACE INTO places_rtree (place_rowid, min_lat, max_lat, min_lng, max_lng) VALUES (?, ?, ?, ?, ?)',
   )
   const meta = db.prepare('INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES (?, ?)')
+  // Names are indexed by their folded keys (exact/prefix) and in the trigram index (substring).
+  const dropNames = db.prepare('DELETE FROM place_names WHERE place_rowid = ?')
+  const addName = db.prepare('INSERT OR IGNORE INTO place_names (key, place_rowid) VALUES (?, ?)')
+  const dropText = db.prepare('DELETE FROM places_fts WHERE rowid = ?')
+  const addText = db.prepare('INSERT INTO places_fts (rowid, names) VALUES (?, ?)')
   db.transaction(() => {
     if (opts.replace) {
-      db.exec('DELETE FROM places; DELETE FROM places_rtree;')
+      db.exec('DELETE FROM places; DELETE FROM places_rtree; DELETE FROM place_names; DELETE FROM places_fts;')
     }
     for (const r of records) {
       const { rowid } = upsert.get(r) as { rowid: number }
       box.run(rowid, r.lat, r.lat, r.lng, r.lng)
+      const keys = nameKeys([r.name, r.nameZh, r.nameEn])
+      if (!opts.replace) {
+        dropNames.run(rowid)
+        dropText.run(rowid)
+      }
+      for (const key of keys) addName.run(key, rowid)
+      addText.run(rowid, searchText(keys))
     }
     const now = new Date().toISOString()
     meta.run('version', now)

@@ -1,4 +1,4 @@
-import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceRow } from './repository.js'
+import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow } from './repository.js'
 
 /**
  * The catalogue a running server answers from. Requests always go through `current`, so a
@@ -20,8 +20,24 @@ export class LiveCatalogue {
     return this.#current.inBox(box)
   }
 
+  inBoxOfCategories(box: BoxQuery, categories: readonly string[]): PlaceRow[] {
+    return this.#current.inBoxOfCategories(box, categories)
+  }
+
   byId(id: string): PlaceRow | undefined {
     return this.#current.byId(id)
+  }
+
+  placesNamed(key: string): PlaceNameRow[] {
+    return this.#current.placesNamed(key)
+  }
+
+  placesNamedStartingWith(key: string, limit: number): PlaceNameRow[] {
+    return this.#current.placesNamedStartingWith(key, limit)
+  }
+
+  placesNamedContaining(key: string, limit: number): PlaceNameRow[] {
+    return this.#current.placesNamedContaining(key, limit)
   }
 
   stats(): CatalogueStats {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3'
 import { openDb, type Db, type OpenOptions } from './db.js'
+import { containsPlan, prefixEnd } from './name-search.js'
 
 /** A row as the rest of the server sees it: our names, exact WGS-84 coordinates. */
 export interface PlaceRow {
@@ -14,6 +15,15 @@ export interface PlaceRow {
   readonly phone: string | null
   readonly url: string | null
   readonly pictureUrl: string | null
+}
+
+/** What a name lookup returns: enough to place and label a match, not the whole row. */
+export interface PlaceNameRow {
+  readonly id: string
+  readonly name: string
+  readonly category: string
+  readonly lat: number
+  readonly lng: number
 }
 
 export interface BoxQuery {
@@ -32,6 +42,8 @@ export interface CatalogueStats {
 const PLACE_COLUMNS = `p.id, p.name, p.name_zh AS nameZh, p.name_en AS nameEn, p.category, p.lat, p.lng,
   p.address, p.phone, p.url, p.picture_url AS pictureUrl`
 
+const NAME_COLUMNS = 'p.id, p.name, p.category, p.lat, p.lng'
+
 /**
  * Read access to one catalogue file. Statements are prepared once here and reused for every
  * request; better-sqlite3 is synchronous, so each query must stay in the low milliseconds.
@@ -39,9 +51,14 @@ const PLACE_COLUMNS = `p.id, p.name, p.name_zh AS nameZh, p.name_en AS nameEn, p
 export class Catalogue {
   readonly #db: Db
   readonly #inBox: Statement<BoxQuery, PlaceRow>
+  readonly #inBoxOf: Statement<BoxQuery & { categories: string }, PlaceRow>
   readonly #byId: Statement<[string], PlaceRow>
   readonly #count: Statement<[], { n: number }>
   readonly #meta: Statement<[string], { value: string }>
+  readonly #named: Statement<[string], PlaceNameRow>
+  readonly #namedFrom: Statement<[string, string, number], PlaceNameRow>
+  readonly #namedFts: Statement<[string, number], PlaceNameRow>
+  readonly #namedScan: Statement<[string, number], PlaceNameRow>
 
   constructor(readonly file: string, opts: OpenOptions = {}) {
     this.#db = openDb(file, opts)
@@ -49,9 +66,22 @@ export class Catalogue {
       `SELECT ${PLACE_COLUMNS} FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
        WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng`,
     )
+    // Filtering in SQL matters for rare kinds (a dozen hotels among thousands of places): turning
+    // every row of a wide box into a JS object is what costs, not finding it.
+    this.#inBoxOf = this.#db.prepare(
+      `SELECT ${PLACE_COLUMNS} FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
+       WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng
+         AND p.category IN (SELECT value FROM json_each(:categories))`,
+    )
     this.#byId = this.#db.prepare(`SELECT ${PLACE_COLUMNS} FROM places p WHERE p.id = ?`)
     this.#count = this.#db.prepare('SELECT count(*) AS n FROM places')
     this.#meta = this.#db.prepare('SELECT value FROM catalogue_meta WHERE key = ?')
+    const byName = `SELECT ${NAME_COLUMNS} FROM place_names n JOIN places p ON p.rowid = n.place_rowid`
+    this.#named = this.#db.prepare(`${byName} WHERE n.key = ? ORDER BY p.rowid`)
+    this.#namedFrom = this.#db.prepare(`${byName} WHERE n.key >= ? AND n.key < ? GROUP BY p.rowid ORDER BY min(n.key), p.rowid LIMIT ?`)
+    const byText = `SELECT ${NAME_COLUMNS} FROM places_fts f JOIN places p ON p.rowid = f.rowid`
+    this.#namedFts = this.#db.prepare(`${byText} WHERE places_fts MATCH ? ORDER BY f.rowid LIMIT ?`)
+    this.#namedScan = this.#db.prepare(`${byText} WHERE instr(f.names, ?) > 0 ORDER BY f.rowid LIMIT ?`)
   }
 
   /** The underlying connection, for the importer and maintenance scripts. */
@@ -63,8 +93,32 @@ export class Catalogue {
     return this.#inBox.all(box)
   }
 
+  /** Places of the given categories inside the rectangle (any order). */
+  inBoxOfCategories(box: BoxQuery, categories: readonly string[]): PlaceRow[] {
+    const { minLat, maxLat, minLng, maxLng } = box
+    return this.#inBoxOf.all({ minLat, maxLat, minLng, maxLng, categories: JSON.stringify(categories) })
+  }
+
   byId(id: string): PlaceRow | undefined {
     return this.#byId.get(id)
+  }
+
+  /** Places one of whose folded names equals `key` (see src/text/fold.ts). */
+  placesNamed(key: string): PlaceNameRow[] {
+    return key ? this.#named.all(key) : []
+  }
+
+  /** Places with a folded name starting with `key`, in key order. */
+  placesNamedStartingWith(key: string, limit: number): PlaceNameRow[] {
+    return key ? this.#namedFrom.all(key, prefixEnd(key), limit) : []
+  }
+
+  /** Places with a folded name containing `key` (see containsPlan for what "containing" means). */
+  placesNamedContaining(key: string, limit: number): PlaceNameRow[] {
+    const plan = containsPlan(key)
+    if (plan.kind === 'fts') return this.#namedFts.all(plan.phrase, limit)
+    if (plan.kind === 'scan') return this.#namedScan.all(plan.needle, limit)
+    return []
   }
 
   stats(): CatalogueStats {

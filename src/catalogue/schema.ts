@@ -1,10 +1,13 @@
 /**
  * The catalogue's tables. `places` holds exact WGS-84 coordinates; `places_rtree` is only a
  * prefilter (R*Tree stores 32-bit floats, rounded outward), keyed by the same rowid.
+ * `place_names` (one row per folded name, for exact and prefix lookups) and `places_fts` (the
+ * same names in an FTS5 trigram index, for substring lookups) make places findable by name;
+ * both are written from the folded keys of src/text/fold.ts (see name-search.ts).
  * Bump SCHEMA_VERSION whenever the DDL changes: an older file is then refused with a clear
  * message instead of answering from columns that are not there.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS places (
@@ -23,6 +26,12 @@ CREATE TABLE IF NOT EXISTS places (
   source       TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS places_rtree USING rtree(place_rowid, min_lat, max_lat, min_lng, max_lng);
+CREATE TABLE IF NOT EXISTS place_names (
+  key          TEXT NOT NULL,
+  place_rowid  INTEGER NOT NULL,
+  PRIMARY KEY (key, place_rowid)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS places_fts USING fts5(names, tokenize = 'trigram');
 CREATE TABLE IF NOT EXISTS catalogue_meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -1,12 +1,15 @@
 import type { AccountConfig, Config } from '../config.js'
 import type { CatalogueReader } from '../recommend/place.js'
+import type { CatalogueNames, GazetteerReader } from '../recommend/place-names.js'
 import type { UserState } from '../state/user-state.js'
 import type { Reply } from '../wechat/reply.js'
 
 export interface AnswerContext {
   readonly config: Config
   readonly account: AccountConfig
-  readonly catalogue: CatalogueReader
+  readonly catalogue: CatalogueReader & CatalogueNames
+  /** Place names typed requests are resolved against (landmarks, stations, districts …). */
+  readonly gazetteer: GazetteerReader
   readonly state: UserState
   /** Milliseconds since the epoch. */
   readonly now: number

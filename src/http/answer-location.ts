@@ -1,16 +1,20 @@
 import { toWgs84, type LatLng } from '../geo/datum.js'
 import { listAsText, nothingNearby, summarise } from '../recommend/format.js'
 import { nearestPlaces } from '../recommend/nearest.js'
+import { listSearchAsText, listTooLong, noMorePlaces, nothingFoundAround, summariseSearch, type SearchWords } from '../recommend/search-copy.js'
+import type { PlaceName } from '../recommend/place-names.js'
+import { rankForSearch } from '../recommend/search-rank.js'
+import { wishLabel, type Wish } from '../recommend/wishes.js'
 import { TEXT_REPLY_MAX_BYTES } from '../wechat/text-limit.js'
 import type { LocationMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
-import { categoryFilter, pagePoint, placesPageUrl } from './places-url.js'
+import { MAX_PAGE_RESULTS, pagePoint, placesPageUrl } from './places-url.js'
 
 export function answerLocation(msg: LocationMessage, ctx: AnswerContext): Answer {
   // Location_X/Y come in the map's datum (GCJ-02 in mainland China): convert before ranking.
   const at = toWgs84({ lat: msg.lat, lng: msg.lng }, ctx.config.locationDatum)
   rememberPosition(ctx, msg.from, at, 'message')
-  return answerNearby(at, ctx)
+  return answerNearby(at, ctx, { user: msg.from })
 }
 
 /** Stores where the follower is, for later wishes without a place; a failure only logs. */
@@ -22,22 +26,103 @@ export function rememberPosition(ctx: AnswerContext, user: string, at: LatLng, s
   }
 }
 
+/** What narrows or names a nearby list; every field optional (a plain location has none). */
+export interface NearbySearch {
+  /** The follower: the list is remembered so that "更多" continues it. */
+  readonly user?: string
+  /** The named place searched around (「人民广场（地铁站）」's inner text); absent: the follower's position. */
+  readonly centreLabel?: string
+  readonly wishes?: readonly Wish[]
+  /** A chain's name as written, its folded keys (brands.ts) and, when just found, its places. */
+  readonly brand?: { readonly label: string; readonly keys: readonly string[]; readonly places?: readonly PlaceName[] | undefined }
+  /** Parts of the request that were not understood, to mention. */
+  readonly ignored?: readonly string[]
+  /** Places already shown (paging): the reply starts after them. */
+  readonly skip?: number
+}
+
+/** What "更多" needs to rebuild the list: stored per follower in UserState. */
+export interface RememberedList {
+  readonly lat: number
+  readonly lng: number
+  readonly centreLabel?: string
+  readonly wishes: readonly string[]
+  readonly brand?: { readonly label: string; readonly keys: readonly string[] }
+  readonly shown: number
+}
+
+export const LIST_KEY = 'list'
+/** "更多" goes this deep into a list; the results page shows the rest. */
+export const MAX_LIST = 50
+
 /**
- * The ranked reply for a WGS-84 point, in the account's reply style. `categories` keeps only
- * places of those catalogue categories (a menu key such as NEARBY_HOTELS), in the linked page too.
+ * The ranked reply for a WGS-84 point, in the account's reply style. A plain location gets the
+ * location copy; a search made by text says around what it searched and for what.
  */
-export function answerNearby(point: LatLng, ctx: AnswerContext, categories?: readonly string[]): Answer {
+export function answerNearby(point: LatLng, ctx: AnswerContext, search: NearbySearch = {}): Answer {
   const { config, account } = ctx
   const at = pagePoint(point)
-  const accept = categoryFilter(categories)
-  const places = nearestPlaces(at, ctx.catalogue, { limit: config.resultCount, maxRadiusM: config.maxRadiusM, accept })
-  if (places.length === 0) {
-    return { reply: { type: 'text', content: nothingNearby(config.maxRadiusM) }, outcome: 'nothing-nearby', results: 0 }
+  const skip = search.skip ?? 0
+  const plain = !search.centreLabel && !search.wishes?.length && !search.brand && !search.ignored?.length && skip === 0
+  const limit = Math.min(MAX_LIST, skip + config.resultCount)
+  const ranked = plain
+    ? nearestPlaces(at, ctx.catalogue, { limit, maxRadiusM: config.maxRadiusM })
+    : rankForSearch(at, ctx.catalogue, { limit, maxRadiusM: config.maxRadiusM, wishes: search.wishes, brandKeys: search.brand?.keys, branches: search.brand?.places })
+  const places = ranked.slice(skip)
+  const words: SearchWords = {
+    centreLabel: search.centreLabel,
+    what: search.brand || search.wishes?.length ? `${search.brand ? `「${search.brand.label}」` : ''}${wishLabel(search.wishes ?? [])}` : undefined,
+    ignored: search.ignored,
+    from: skip + 1,
   }
-  const pageUrl = placesPageUrl(config.publicUrl, account.id, at, categories ? { c: categories.join(',') } : {})
-  const reply =
-    account.replyStyle === 'text'
-      ? ({ type: 'text', content: listAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES) } as const)
-      : ({ type: 'news', articles: [summarise(places, pageUrl)] } as const)
-  return { reply, outcome: 'places', results: places.length }
+  if (places.length === 0) {
+    if (skip > 0) {
+      const content = skip >= MAX_LIST ? listTooLong(words, skip, placesPageUrl(config.publicUrl, account.id, at, pageParams(search, MAX_PAGE_RESULTS))) : noMorePlaces(words, skip, config.maxRadiusM)
+      return { reply: { type: 'text', content }, outcome: 'no-more', results: 0 }
+    }
+    const content = plain ? nothingNearby(config.maxRadiusM) : nothingFoundAround(words, config.maxRadiusM)
+    return { reply: { type: 'text', content }, outcome: 'nothing-nearby', results: 0 }
+  }
+  const shown = skip + places.length
+  const pageUrl = placesPageUrl(config.publicUrl, account.id, at, pageParams(search, skip > 0 ? shown : undefined))
+  let reply: Answer['reply']
+  if (plain) {
+    reply =
+      account.replyStyle === 'text'
+        ? { type: 'text', content: listAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES) }
+        : { type: 'news', articles: [summarise(places, pageUrl)] }
+  } else {
+    reply =
+      account.replyStyle === 'text'
+        ? { type: 'text', content: listSearchAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES, words) }
+        : { type: 'news', articles: [summariseSearch(places, pageUrl, words)] }
+  }
+  if (search.user) rememberList(ctx, search.user, { at, search, shown })
+  return { reply, outcome: skip > 0 ? 'more-places' : 'places', results: places.length }
+}
+
+/** The results page shows the same filtered list; `n` covers every place shown so far. */
+function pageParams(search: NearbySearch, n: number | undefined): Record<string, string> {
+  const q: Record<string, string> = {}
+  if (search.wishes?.length) q.w = search.wishes.map(w => w.key).join(',')
+  if (search.brand) q.b = search.brand.label
+  if (search.centreLabel) q.t = search.centreLabel
+  if (n !== undefined) q.n = String(n)
+  return q
+}
+
+function rememberList(ctx: AnswerContext, user: string, l: { at: LatLng; search: NearbySearch; shown: number }): void {
+  const value: RememberedList = {
+    lat: l.at.lat,
+    lng: l.at.lng,
+    ...(l.search.centreLabel ? { centreLabel: l.search.centreLabel } : {}),
+    wishes: (l.search.wishes ?? []).map(w => w.key),
+    ...(l.search.brand ? { brand: { label: l.search.brand.label, keys: l.search.brand.keys } } : {}),
+    shown: l.shown,
+  }
+  try {
+    ctx.state.setValue(ctx.account.id, user, LIST_KEY, value, ctx.now)
+  } catch (err) {
+    ctx.warn({ err: (err as Error).message }, 'could not remember the result list')
+  }
 }

@@ -10,7 +10,3 @@ export const MEDIA_HELP_TEXT =
 
 /** A QR scan by someone who already follows, with no text configured for its scene. */
 export const WELCOME_BACK_TEXT = `欢迎回来！\n${HELP_TEXT}`
-
-/** A "nearby" menu button pressed before the follower has shared a (recent) position. */
-export const ASK_FOR_LOCATION_TEXT =
-  '还不知道您在哪里呢。请先发送您的位置（点输入框旁的“+”，选“位置”），我会列出离您最近的地点。'

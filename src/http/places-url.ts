@@ -1,7 +1,8 @@
 import type { LatLng } from '../geo/datum.js'
-import type { Place } from '../recommend/place.js'
 
 export const PLACES_PATH = '/places'
+/** The results page lists at most this many places. */
+export const MAX_PAGE_RESULTS = 100
 
 /**
  * The point as the results page will read it back from its URL (6 decimals, ≈ 0.1 m). Replies
@@ -20,11 +21,4 @@ export function placesPageUrl(publicUrl: string, accountId: string, at: LatLng, 
   if (accountId !== 'default') q.set('a', accountId)
   for (const [k, v] of Object.entries(extra)) q.set(k, v)
   return `${publicUrl}${PLACES_PATH}?${q.toString()}`
-}
-
-/** Keeps only places of the given categories (the page's `c=hotel,hostel`); undefined keeps all. */
-export function categoryFilter(categories: readonly string[] | undefined): ((p: Place) => boolean) | undefined {
-  if (!categories || categories.length === 0) return undefined
-  const wanted = new Set(categories)
-  return p => wanted.has(p.category)
 }

@@ -82,6 +82,7 @@ export async function receiveMessage(
     config: deps.config,
     account,
     catalogue: catalogueOf(deps.catalogues, account.id),
+    gazetteer: deps.gazetteer,
     state: deps.state,
     now: deps.now(),
     warn: (details, message) => req.log.warn({ account: account.id, ...details }, message),

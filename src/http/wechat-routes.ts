@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountConfig, Config } from '../config.js'
 import type { CatalogueReader } from '../recommend/place.js'
+import type { CatalogueNames, GazetteerReader } from '../recommend/place-names.js'
 import type { UserState } from '../state/user-state.js'
 import { aesKeyFrom, decryptFor, WxCryptoError } from '../wechat/crypto.js'
 import type { Deliveries } from '../wechat/dedupe.js'
@@ -16,7 +17,8 @@ export const WECHAT_BODY_LIMIT = 64 * 1024
 export interface WechatRouteDeps {
   readonly config: Config
   /** By account id. */
-  readonly catalogues: ReadonlyMap<string, CatalogueReader>
+  readonly catalogues: ReadonlyMap<string, CatalogueReader & CatalogueNames>
+  readonly gazetteer: GazetteerReader
   readonly state: UserState
   /** Current time in milliseconds; injected so tests control CreateTime. */
   readonly now: () => number

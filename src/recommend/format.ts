@@ -72,6 +72,6 @@ function bytes(s: string): number {
 
 // WeChat shows text replies verbatim except for <a href> links, so names are left exactly as
 // catalogued; only a link target is made unable to close its attribute or tag.
-function attr(url: string): string {
+export function attr(url: string): string {
   return url.replace(/"/g, '%22').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\s/g, '%20')
 }

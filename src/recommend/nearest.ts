@@ -1,5 +1,5 @@
 import type { LatLng } from '../geo/datum.js'
-import { boxesAround } from '../geo/box.js'
+import { boxesAround, type Box } from '../geo/box.js'
 import { distanceM } from '../geo/distance.js'
 import type { CatalogueReader, Place, RankedPlace } from './place.js'
 
@@ -12,6 +12,8 @@ export interface NearestOptions {
   readonly startRadiusM?: number
   /** Keep only places this predicate accepts (e.g. a category), before ranking. */
   readonly accept?: (place: Place) => boolean
+  /** Keep only places of these categories; asked of storage when it can filter. */
+  readonly categories?: readonly string[]
 }
 
 const DEFAULT_START_RADIUS_M = 200
@@ -23,12 +25,16 @@ const DEFAULT_START_RADIUS_M = 200
  * reaches `maxRadiusM`. Each widening is sized from the density seen so far.
  */
 export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: NearestOptions): RankedPlace[] {
-  const { limit, maxRadiusM, accept } = opts
+  const { limit, maxRadiusM, accept, categories } = opts
+  const inStorage = categories !== undefined && reader.inBoxOfCategories !== undefined
+  const fetch = inStorage ? (b: Box) => reader.inBoxOfCategories!(b, categories) : (b: Box) => reader.inBox(b)
+  const ofKind = categories !== undefined && !inStorage ? new Set(categories) : undefined
   let radius = Math.min(opts.startRadiusM ?? DEFAULT_START_RADIUS_M, maxRadiusM)
   for (;;) {
     const ranked: RankedPlace[] = []
     for (const box of boxesAround(at, radius)) {
-      for (const place of reader.inBox(box)) {
+      for (const place of fetch(box)) {
+        if (ofKind && !ofKind.has(place.category)) continue
         if (accept && !accept(place)) continue
         const d = distanceM(at, place)
         if (d <= radius) ranked.push({ place, distanceM: d })

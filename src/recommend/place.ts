@@ -19,6 +19,8 @@ export interface Place {
 export interface CatalogueReader {
   /** Every place inside the rectangle (any order). */
   inBox(box: Box): Place[]
+  /** Only places of these categories inside the rectangle; optional (else inBox is filtered). */
+  inBoxOfCategories?(box: Box, categories: readonly string[]): Place[]
 }
 
 export interface RankedPlace {

@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { openDb } from '../../src/catalogue/db.js'
 import { importFile, type ImportOptions } from '../../src/catalogue/import.js'
+import { Gazetteer } from '../../src/catalogue/gazetteer.js'
+import { importGazetteer } from '../../src/catalogue/gazetteer-import.js'
+import { GAZETTEER_DB } from '../../src/catalogue/gazetteer-schema.js'
 import { LiveCatalogue } from '../../src/catalogue/live-catalogue.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { UserState } from '../../src/state/user-state.js'
@@ -19,6 +22,12 @@ export interface TestApp {
   readonly catalogue: LiveCatalogue
   readonly state: UserState
   readonly dbFile: string
+  readonly gazetteer: Gazetteer | undefined
+}
+
+export interface MakeAppExtras {
+  /** Gazetteer source files imported into a gazetteer for the app (none: catalogue names only). */
+  readonly gazetteer?: readonly string[]
 }
 
 /** Imports `files` into a fresh database under `dir` and builds an app on it (closed by teardown). */
@@ -29,6 +38,7 @@ export async function makeApp(
   env: Record<string, string> = {},
   importOptions: ImportOptions = {},
   deps: Partial<Omit<AppDeps, 'config' | 'catalogues' | 'state'>> = {},
+  extras: MakeAppExtras = {},
 ): Promise<TestApp> {
   const dbFile = join(dir, 'catalogue.sqlite')
   const db = openDb(dbFile, { create: true })
@@ -37,13 +47,23 @@ export async function makeApp(
   const config = loadConfig({ WECHAT_TOKEN: TEST_TOKEN, DB_FILE: dbFile, PUBLIC_URL: 'https://nearby.example.com', ...env })
   const catalogue = new LiveCatalogue(dbFile)
   const state = new UserState(':memory:')
-  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, now: () => NOW_MS, logger: false, ...deps })
+  const gazetteer = extras.gazetteer ? buildGazetteer(join(dir, 'gazetteer.sqlite'), extras.gazetteer) : undefined
+  const app = buildApp({ config, catalogues: new Map([['default', catalogue]]), state, gazetteer, now: () => NOW_MS, logger: false, ...deps })
   t.teardown(async () => {
     await app.close()
     catalogue.close()
+    gazetteer?.close()
     state.close()
   })
-  return { app, config, catalogue, state, dbFile }
+  return { app, config, catalogue, state, dbFile, gazetteer }
+}
+
+/** Imports gazetteer source files into a fresh file and opens it. */
+export function buildGazetteer(file: string, sources: readonly string[]): Gazetteer {
+  const db = openDb(file, { create: true }, GAZETTEER_DB)
+  importGazetteer(db, sources)
+  db.close()
+  return new Gazetteer(file)
 }
 
 /** The query WeChat would add to a request, signed with `token`. */

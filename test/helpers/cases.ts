@@ -86,3 +86,9 @@ export function expectReject(t: Test, res: LightMyRequestResponse): void {
   if (res.statusCode === 200) t.equal(res.body, 'success')
   t.notMatch(res.body, /<xml|Error|at /, 'no reply, no error text')
 }
+
+/** The cases' "REPLY, Hilton Garden Inn first": the answer to the text "Hilton" ranks that hotel first. */
+export function expectHiltonFirst(t: Test, r: Record<string, any>, label = 'Hilton Garden Inn first'): void {
+  t.equal(r.MsgType, 'news', label)
+  t.match(r.Articles?.item?.[0]?.Description, /\n1\. Hilton Garden Inn Shanghai People Square · /, label)
+}

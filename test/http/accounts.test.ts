@@ -64,7 +64,7 @@ t.test("a message to one account never sees another's places", async t => {
   t.notMatch(bundPage.body, 'data-id=', 'bund has nothing at West Lake')
   t.equal((await page('&a=nobody')).statusCode, 404)
   t.equal((await page('')).statusCode, 404, 'with several accounts the page must name one')
-  const hotelsOnly = await page('&a=west-lake&c=hotel')
+  const hotelsOnly = await page('&a=west-lake&w=hotel')
   t.same([...hotelsOnly.body.matchAll(/data-id="([^"]+)"/g)].map(m => m[1]), ['lake-h01', 'lake-h02', 'lake-h03'])
 })
 
@@ -76,9 +76,9 @@ t.test("a follower's state is per account: a position told to one is unknown to 
   t.equal(state.position('west-lake', 'oUser_same_person', NOW_MS, 60_000), undefined)
   const click = message({ MsgType: 'event', Event: 'CLICK', EventKey: 'NEARBY_HOTELS' })
   const lake = readReply((await postAs(app, '/wechat/west-lake', 'lakeToken2', click)).body)
-  t.match(lake.Content, /^还不知道您在哪里呢/)
+  t.match(lake.Content, /^想找附近的酒店？请先发送您的位置/)
   const bund = readReply((await postAs(app, '/wechat/bund', 'bundToken1', click)).body)
-  t.match(bund.Articles.item[0].Title, /^离您最近：南京饭店/)
+  t.match(bund.Articles.item[0].Title, /^离您最近的酒店：南京饭店/)
 })
 
 t.test('the same MsgId sent to two accounts is two messages', async t => {

@@ -25,8 +25,8 @@ const SHOP = {
   welcome: '欢迎关注外滩小店！',
   scenes: { merchant_10086: '您扫的是外滩店的二维码。', constructor: '一个叫 constructor 的场景' },
   menu: {
-    NEARBY_HOTELS: { action: 'nearby', categories: ['hotel'] },
-    NEARBY_FOOD: { action: 'nearby', categories: ['restaurant', 'fast_food'] },
+    NEARBY_HOTELS: { action: 'nearby', wishes: ['hotel'] },
+    NEARBY_FOOD: { action: 'nearby', wishes: ['restaurant', 'fast_food'] },
     ABOUT: { action: 'text', text: '关于我们：外滩小店。' },
   },
 }
@@ -114,17 +114,17 @@ t.test('menu keys: nearby by category from the stored position, a text, or succe
   t.equal((await postAs(app, '/wechat/shop', 'shopToken1', click(user, 'NEARBY_SHOPS', '1747303304'))).body, 'success', "a key this account's menu lacks")
 
   const stranger = readReply((await postAs(app, '/wechat/shop', 'shopToken1', click('oUser_nowhere', 'NEARBY_HOTELS'))).body)
-  t.match(stranger.Content, /^还不知道您在哪里呢/, 'without a position it asks for one')
+  t.match(stranger.Content, /^想找附近的酒店？请先发送您的位置/, 'without a position it asks for one')
   state.setPosition('shop', 'oUser_old', { lat: 31.2387, lng: 121.4768, at: NOW_MS - 31 * 60_000, source: 'event' })
   const stale = readReply((await postAs(app, '/wechat/shop', 'shopToken1', click('oUser_old', 'NEARBY_HOTELS'))).body)
-  t.match(stale.Content, /^还不知道您在哪里呢/, 'a position older than POSITION_MAX_AGE_MIN does not count')
+  t.match(stale.Content, /^想找附近的酒店？请先发送您的位置/, 'a position older than POSITION_MAX_AGE_MIN does not count')
 })
 
 t.test('the built-in menu keys work for accounts without their own menu', async t => {
   const { app, state } = await kindsApp(t)
   state.setPosition('lake', 'oUser_l', { lat: 30.2616, lng: 120.144, at: NOW_MS, source: 'message' })
   const hotels = readReply((await postAs(app, '/wechat/lake', 'lakeToken2', click('oUser_l', 'NEARBY_HOTELS', '1'))).body)
-  t.match(hotels.Articles.item[0].Description, /^附近找到 3 个地点/, 'the three hotels of the lake catalogue')
+  t.match(hotels.Articles.item[0].Description, /^以您的位置为中心，找到 3 个酒店/, 'the three hotels of the lake catalogue')
   const all = readReply((await postAs(app, '/wechat/lake', 'lakeToken2', click('oUser_l', 'NEARBY', '2'))).body)
   t.match(all.Articles.item[0].Description, /^附近找到 9 个地点/)
   const help = readReply((await postAs(app, '/wechat/lake', 'lakeToken2', click('oUser_l', 'HELP', '3'))).body)

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
+import type { RefreshStatus } from './catalogue/refresh.js'
 import type { Config } from './config.js'
 import type { UserState } from './state/user-state.js'
 import { registerHealthRoutes } from './http/health-routes.js'
@@ -13,6 +14,8 @@ export interface AppDeps {
   readonly state: UserState
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   readonly now?: () => number
+  /** The scheduled catalogue refreshes, for /healthz (none in most tests). */
+  readonly refresh?: { status(accountId: string): RefreshStatus | undefined }
   /** Fastify logger options; `false` in tests. */
   readonly logger?: FastifyServerOptions['logger']
 }
@@ -37,7 +40,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const now = deps.now ?? Date.now
   registerWechatRoutes(app, { config: deps.config, catalogues: deps.catalogues, state: deps.state, now })
   registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues })
-  registerHealthRoutes(app, { catalogues: deps.catalogues })
+  registerHealthRoutes(app, { catalogues: deps.catalogues, refresh: deps.refresh })
 
   // Last resort: whatever escapes a route is logged and answered without a stack trace.
   app.setErrorHandler((err: Error & { statusCode?: number }, req, res) => {

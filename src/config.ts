@@ -1,3 +1,5 @@
+import { validate as validCron } from 'node-cron'
+import { isAbsolute, resolve } from 'node:path'
 import { AppError } from './errors.js'
 
 /** Used when WECHAT_TOKEN is not set outside production, so `npm start` works on a fresh clone. */
@@ -16,6 +18,14 @@ export const DEFAULT_MAX_RADIUS_M = 5000
 export const DEFAULT_RESULT_COUNT = 10
 export const DEFAULT_REPLY_STYLE: ReplyStyle = 'news'
 export const DEFAULT_LOCATION_DATUM: Datum = 'gcj02'
+/** Nightly catalogue refresh: 03:30 in China, when hardly anyone asks for a hotel. */
+export const DEFAULT_REFRESH_CRON = '30 3 * * *'
+export const DEFAULT_REFRESH_TZ = 'Asia/Shanghai'
+/** A refresh that would shrink the catalogue below this share of its current size is refused. */
+export const DEFAULT_REFRESH_MIN_RATIO = 0.5
+/** Deadline and size cap for downloading one http(s) source. */
+export const DEFAULT_REFRESH_TIMEOUT_S = 120
+export const DEFAULT_REFRESH_MAX_MB = 256
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -38,6 +48,29 @@ export interface AccountConfig {
   readonly dbFile: string
   /** True when the token is the built-in development token. */
   readonly devToken: boolean
+  /** Files and URLs the catalogue is rebuilt from by the refresh (empty: no refresh). */
+  readonly sources?: readonly CatalogueSource[]
+}
+
+/** One place a catalogue is (re)built from, and how to read it. */
+export interface CatalogueSource {
+  /** An absolute file path or an http(s) URL. */
+  readonly location: string
+  /** Datum of rows without a `crs` column (default wgs84). */
+  readonly datum?: 'wgs84' | 'gcj02' | 'bd09'
+  /** Category of rows without one. */
+  readonly category?: string
+  /** Refuse the source (and so the refresh) on any bad row. */
+  readonly strict?: boolean
+}
+
+export interface RefreshConfig {
+  /** node-cron pattern; undefined when REFRESH_CRON=off. */
+  readonly cron: string | undefined
+  readonly timezone: string
+  readonly minRatio: number
+  readonly timeoutMs: number
+  readonly maxBytes: number
 }
 
 export interface Config {
@@ -53,6 +86,7 @@ export interface Config {
   readonly resultCount: number
   readonly locationDatum: Datum
   readonly accounts: readonly AccountConfig[]
+  readonly refresh: RefreshConfig
 }
 
 type Env = Record<string, string | undefined>
@@ -117,6 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (!publicUrl) publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
+  const refresh = readRefresh(env, problems)
+  const sources = parseSources(env.CATALOGUE_SOURCES, 'CATALOGUE_SOURCES', problems)
+
   const replyStyle = oneOf<ReplyStyle>('REPLY_STYLE', ['news', 'text'], DEFAULT_REPLY_STYLE)
   const dbFile = text('DB_FILE', DEFAULT_DB_FILE)
   const config: Config = {
@@ -140,13 +177,106 @@ export function loadConfig(env: Env = process.env): Config {
         replyStyle,
         dbFile,
         devToken: !tokenRaw,
+        sources,
       },
     ],
+    refresh,
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   }
   return deepFreeze(config)
+}
+
+function readRefresh(env: Env, problems: string[]): RefreshConfig {
+  const cronRaw = env.REFRESH_CRON?.trim() || DEFAULT_REFRESH_CRON
+  let cron: string | undefined = cronRaw
+  if (cronRaw.toLowerCase() === 'off') cron = undefined
+  else if (!validCron(cronRaw)) {
+    problems.push(`REFRESH_CRON=${JSON.stringify(cronRaw)}: expected a cron pattern such as "30 3 * * *", or off`)
+    cron = DEFAULT_REFRESH_CRON
+  }
+  let timezone = env.REFRESH_TZ?.trim() || DEFAULT_REFRESH_TZ
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone })
+  } catch {
+    problems.push(`REFRESH_TZ=${JSON.stringify(timezone)}: expected an IANA time zone such as Asia/Shanghai`)
+    timezone = DEFAULT_REFRESH_TZ
+  }
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim()
+    if (!raw) return fallback
+    const n = Number(raw)
+    if (!/^\d+(\.\d+)?$/.test(raw) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a number from ${min} to ${max}`)
+      return fallback
+    }
+    return n
+  }
+  return {
+    cron,
+    timezone,
+    minRatio: number('REFRESH_MIN_RATIO', DEFAULT_REFRESH_MIN_RATIO, 0, 1),
+    timeoutMs: number('REFRESH_TIMEOUT_S', DEFAULT_REFRESH_TIMEOUT_S, 1, 3600) * 1000,
+    maxBytes: Math.round(number('REFRESH_MAX_MB', DEFAULT_REFRESH_MAX_MB, 1, 4096) * 1024 * 1024),
+  }
+}
+
+const SOURCE_DATUMS = ['wgs84', 'gcj02', 'bd09'] as const
+
+/**
+ * A catalogue's sources: a JSON array (of locations, or of objects `{ "location", "datum",
+ * "category", "strict" }`), or for the environment also a plain comma-separated list of
+ * locations. Relative paths are taken from the working directory and stored absolute.
+ * Exported so an accounts file can give each account's catalogue its own `sources`.
+ */
+export function parseSources(value: unknown, where: string, problems: string[]): CatalogueSource[] {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return []
+  let list: unknown = value
+  if (typeof value === 'string') {
+    const text = value.trim()
+    if (text.startsWith('[')) {
+      try {
+        list = JSON.parse(text)
+      } catch {
+        problems.push(`${where}: not valid JSON`)
+        return []
+      }
+    } else {
+      list = text.split(/[,\n]/).map(s => s.trim()).filter(Boolean)
+    }
+  }
+  if (!Array.isArray(list)) {
+    problems.push(`${where}: expected a list of files or URLs`)
+    return []
+  }
+  const sources: CatalogueSource[] = []
+  list.forEach((item, i) => {
+    const entry: Record<string, unknown> = typeof item === 'string' ? { location: item } : (item as Record<string, unknown>) ?? {}
+    const location = entry.location ?? entry.path ?? entry.url
+    if (typeof location !== 'string' || location.trim() === '') {
+      problems.push(`${where}[${i}]: expected a file path or URL (or an object with "location")`)
+      return
+    }
+    const loc = location.trim()
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(loc) && !/^(https?|file):\/\//i.test(loc)) {
+      problems.push(`${where}[${i}]=${JSON.stringify(loc)}: only files and http(s) URLs can be read`)
+      return
+    }
+    const datum = entry.datum === undefined ? undefined : String(entry.datum).toLowerCase()
+    if (datum !== undefined && !(SOURCE_DATUMS as readonly string[]).includes(datum)) {
+      problems.push(`${where}[${i}].datum=${JSON.stringify(entry.datum)}: expected ${SOURCE_DATUMS.join(', ')}`)
+      return
+    }
+    const plainPath = !/^[a-z][a-z0-9+.-]*:\/\//i.test(loc)
+    sources.push({
+      location: plainPath && !isAbsolute(loc) ? resolve(loc) : loc,
+      ...(datum ? { datum: datum as CatalogueSource['datum'] } : {}),
+      ...(typeof entry.category === 'string' && entry.category.trim() ? { category: entry.category.trim() } : {}),
+      ...(entry.strict === true ? { strict: true } : {}),
+    })
+  })
+  return sources
 }
 
 function deepFreeze<T>(value: T): T {

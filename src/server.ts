@@ -1,28 +1,28 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
-import { openDb } from './catalogue/db.js'
-import { importFile } from './catalogue/import.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
+import { rebuildCatalogue } from './catalogue/rebuild.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
+import { catalogueJobs, RefreshJobs } from './refresh-jobs.js'
 import { UserState } from './state/user-state.js'
 import { projectRoot } from './project-root.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
 export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
 
-/** A missing database is built from the demo catalogue, so a fresh clone answers at once. */
-function ensureCatalogue(config: Config): string | undefined {
+/**
+ * A missing database is built from its configured sources, or else from the demo catalogue,
+ * so a fresh clone answers at once.
+ */
+async function ensureCatalogue(config: Config): Promise<string | undefined> {
   if (existsSync(config.dbFile)) return undefined
-  mkdirSync(dirname(resolve(config.dbFile)), { recursive: true })
-  const db = openDb(config.dbFile, { create: true })
-  try {
-    const report = importFile(db, DEMO_CATALOGUE, { source: 'nearby-demo' })
-    return `built ${config.dbFile} from the demo catalogue (${report.accepted} places)`
-  } finally {
-    db.close()
-  }
+  const job = catalogueJobs(config).find(j => resolve(j.file) === resolve(config.dbFile))
+  const sources = job?.sources.length ? job.sources : [{ location: DEMO_CATALOGUE, options: { source: 'nearby-demo' } }]
+  const limits = { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes }
+  const report = await rebuildCatalogue(config.dbFile, sources, { limits, waitMs: 60_000 })
+  return `built ${config.dbFile} from ${job?.sources.length ? 'its sources' : 'the demo catalogue'} (${report.places} places)`
 }
 
 function banner(config: Config, built: string | undefined): string {
@@ -45,13 +45,19 @@ function banner(config: Config, built: string | undefined): string {
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  const built = ensureCatalogue(config)
-  const catalogue = new LiveCatalogue(config.dbFile)
+  const built = await ensureCatalogue(config)
+  const catalogue = new LiveCatalogue(config.dbFile, {
+    onReopenError: err => app.log.error({ err, file: config.dbFile }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
+  })
   const catalogues = new Map(config.accounts.map(a => [a.id, catalogue]))
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   const state = new UserState(config.stateFile)
-  const app = buildApp({ config, catalogues, state })
+  let refresh: RefreshJobs | undefined
+  const app = buildApp({ config, catalogues, state, refresh: { status: id => refresh?.status(id) } })
+  refresh = new RefreshJobs({ config, catalogues, log: app.log.child({ job: 'refresh' }) })
+  refresh.start()
   app.addHook('onClose', async () => {
+    await refresh.stop()
     catalogue.close()
     state.close()
   })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { resolve } from 'node:path'
 import { DEV_TOKEN, loadConfig } from '../src/config.js'
 
 t.test('with no configuration: the development token on 127.0.0.1:3000', async t => {
@@ -58,4 +59,47 @@ t.test('lists every bad value in one CONFIG_INVALID error', async t => {
 
 t.test('production requires a real token', async t => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { code: 'CONFIG_INVALID', message: /WECHAT_TOKEN is required/ })
+})
+
+t.test('reads the refresh settings and the catalogue sources', async t => {
+  const c = loadConfig({
+    REFRESH_CRON: '0 4 * * 1',
+    REFRESH_TZ: 'Asia/Hong_Kong',
+    REFRESH_MIN_RATIO: '0.8',
+    REFRESH_TIMEOUT_S: '30',
+    REFRESH_MAX_MB: '16',
+    CATALOGUE_SOURCES: 'data/hotels.csv, https://example.com/shops.geojson',
+  })
+  t.same(c.refresh, { cron: '0 4 * * 1', timezone: 'Asia/Hong_Kong', minRatio: 0.8, timeoutMs: 30_000, maxBytes: 16 * 1024 * 1024 })
+  t.same(c.accounts[0]!.sources, [{ location: resolve('data/hotels.csv') }, { location: 'https://example.com/shops.geojson' }])
+  const json = loadConfig({
+    CATALOGUE_SOURCES: JSON.stringify(['/srv/a.csv', { location: 'https://example.com/b,c.csv', datum: 'GCJ02', category: 'hotel', strict: true }]),
+  })
+  t.same(json.accounts[0]!.sources, [
+    { location: '/srv/a.csv' },
+    { location: 'https://example.com/b,c.csv', datum: 'gcj02', category: 'hotel', strict: true },
+  ])
+  t.same(loadConfig({}).accounts[0]!.sources, [], 'no sources: nothing to refresh from')
+})
+
+t.test('lists every bad refresh setting and source', async t => {
+  const env = {
+    REFRESH_CRON: '61 * * * *',
+    REFRESH_TZ: 'Mars/Olympus',
+    REFRESH_MIN_RATIO: '1.5',
+    CATALOGUE_SOURCES: '["ftp://example.com/a.csv", {"location": "/a.csv", "datum": "osgb"}, 3]',
+  }
+  t.throws(() => loadConfig(env), { code: 'CONFIG_INVALID' })
+  const message = (() => {
+    try {
+      loadConfig(env)
+      return ''
+    } catch (err) {
+      return (err as Error).message
+    }
+  })()
+  for (const part of ['REFRESH_CRON', 'REFRESH_TZ', 'REFRESH_MIN_RATIO', 'CATALOGUE_SOURCES[0]', 'CATALOGUE_SOURCES[1].datum', 'CATALOGUE_SOURCES[2]']) {
+    t.match(message, part)
+  }
+  t.throws(() => loadConfig({ CATALOGUE_SOURCES: '[not json' }), { message: /CATALOGUE_SOURCES: not valid JSON/ })
 })

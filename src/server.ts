@@ -33,6 +33,7 @@ function banner(config: Config, built: string | undefined): string {
     '',
     `Nearby is listening on ${local}`,
     `  catalogue: ${config.dbFile}${built ? ` (${built})` : ''}`,
+    `  refresh:   ${refreshLine(config)}`,
     account.devToken
       ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
       : '  token:     from WECHAT_TOKEN',
@@ -41,6 +42,13 @@ function banner(config: Config, built: string | undefined): string {
     '',
   ]
   return lines.join('\n') + '\n'
+}
+
+function refreshLine(config: Config): string {
+  const sources = config.accounts[0]?.sources?.length ?? 0
+  if (!config.refresh.cron) return 'off (REFRESH_CRON=off)'
+  if (sources === 0) return 'none (no CATALOGUE_SOURCES)'
+  return `"${config.refresh.cron}" in ${config.refresh.timezone}, from ${sources} source(s)`
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ export interface OpenOptions {
   readonly create?: boolean
   readonly readonly?: boolean
   /**
-   * A private file being built by an import or refresh: no journal, no syncs, one big
+   * A private file being built by an import or refresh: journal in memory, no syncs, one big
    * exclusive cache. A crash leaves garbage, but the file is thrown away then anyway, and it
    * is synced to disk as a whole before it is swapped in (see swap.ts).
    */
@@ -48,7 +48,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 2000')
     if (!db.readonly) {
       if (opts.bulk) {
-        db.pragma('journal_mode = OFF')
+        // MEMORY, not OFF (better-sqlite3's defensive mode refuses OFF): in a fresh file nearly
+        // every page is new, and new pages need no journal, so it stays small.
+        db.pragma('journal_mode = MEMORY')
         db.pragma('synchronous = OFF')
         db.pragma('main.locking_mode = EXCLUSIVE')
         db.pragma('cache_size = -65536')

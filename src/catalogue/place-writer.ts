@@ -104,7 +104,7 @@ export function rebuildBoxes(db: Db): void {
 }
 
 /** Rows indexed between two turns of the event loop (R*Tree inserts are the slow part of a build). */
-const BOXES_PER_TURN = 5000
+const BOXES_PER_TURN = 2000
 
 /** The same as rebuildBoxes, in rowid ranges with a turn of the event loop between them. */
 export async function rebuildBoxesAsync(db: Db, nextTurn: () => Promise<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, renameSync, rmSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '../errors.js'
 import { leaveWal } from './db.js'
@@ -9,15 +10,16 @@ import { leaveWal } from './db.js'
  * then the directory is synced so the rename itself survives a power cut. Readers that still
  * have the old file open keep reading it, whole, until they reopen.
  */
-export function swapIn(built: string, live: string): void {
-  syncPath(built)
+export async function swapIn(built: string, live: string): Promise<void> {
+  // Synced off the event loop: flushing a large file can take a while, and requests go on.
+  await syncPath(built)
   // A WAL log beside the live name would be replayed into the new file by the next reader.
   if (existsSync(`${live}-wal`)) leaveWal(live)
   if (existsSync(`${live}-wal`)) {
     throw new AppError('CATALOGUE_UNAVAILABLE', `${live}-wal is still there after a checkpoint; not swapping`)
   }
   renameSync(built, live)
-  syncPath(dirname(live))
+  await syncPath(dirname(live))
 }
 
 /** Removes a build file left behind (by a failed or killed run) and its journal, if any. */
@@ -25,11 +27,11 @@ export function removeBuild(built: string): void {
   for (const f of [built, `${built}-journal`, `${built}-wal`, `${built}-shm`]) rmSync(f, { force: true })
 }
 
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r')
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r')
   try {
-    fsyncSync(fd)
+    await handle.sync()
   } finally {
-    closeSync(fd)
+    await handle.close()
   }
 }

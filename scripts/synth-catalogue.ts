@@ -9,8 +9,16 @@ const CENTRES = [
   [31.2304, 121.4737], [39.9042, 116.4074], [22.5431, 114.0579], [30.5728, 104.0668], [1.3521, 103.8198],
   [37.5665, 126.978], [13.7563, 100.5018], [4.711, -74.0721], [47.4979, 19.0402], [41.3874, 2.1686],
 ] as const
-const KINDS = ['hotel', 'restaurant', 'cafe', 'convenience', 'supermarket', 'bank', 'fast_food'] as const
-const NAMES = ['酒店', 'Hotel', '咖啡', 'Café "Corner"', '便利店', 'Bank, Branch', '小吃'] as const
+/** Category and a name stem for it; some stems need CSV quoting (a comma, quotes). */
+const KINDS = [
+  ['hotel', '酒店'],
+  ['hotel', 'Hotel'],
+  ['cafe', 'Café "Corner"'],
+  ['restaurant', '小吃'],
+  ['convenience', '便利店'],
+  ['bank', 'Bank, Branch'],
+  ['fast_food', 'Burger'],
+] as const
 
 async function main(): Promise<void> {
   const rows = Number(process.argv[2] ?? 1_000_000)
@@ -24,12 +32,12 @@ async function main(): Promise<void> {
   let chunk = ''
   for (let i = 1; i <= rows; i++) {
     const [lat, lng] = CENTRES[i % CENTRES.length]!
-    const k = Math.floor(random() * KINDS.length)
-    const name = `${NAMES[k]} ${i}`
+    const [category, stem] = KINDS[Math.floor(random() * KINDS.length)]!
+    const name = `${stem} ${i}`
     const quoted = /[",]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name
     const dLat = (random() - 0.5) * 0.4
     const dLng = (random() - 0.5) * 0.4
-    chunk += `s${i},${quoted},${KINDS[k]},${(lat + dLat).toFixed(6)},${(lng + dLng).toFixed(6)},No. ${i % 997} Road\n`
+    chunk += `s${i},${quoted},${category},${(lat + dLat).toFixed(6)},${(lng + dLng).toFixed(6)},No. ${i % 997} Road\n`
     if (chunk.length > 1 << 16) {
       if (!out.write(chunk)) await once(out, 'drain')
       chunk = ''

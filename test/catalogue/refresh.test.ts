@@ -411,3 +411,53 @@ t.test('the server wiring: sources from CATALOGUE_SOURCES, status on /healthz', 
   const off = new RefreshJobs({ config: loadConfig({ REFRESH_CRON: 'off', CATALOGUE_SOURCES: V2, DB_FILE: dbFile }), catalogues, log: captureLog() })
   t.equal(off.status('default'), undefined, 'REFRESH_CRON=off schedules nothing')
 })
+
+t.test('an import with --merge builds from a copy of the live catalogue', async t => {
+  const dir = t.testdir()
+  const { app, dbFile, catalogue } = await caseApp(t, dir)
+  const v1Version = catalogue.stats().version
+  const report = await rebuildCatalogue(dbFile, [{ location: V2 }], { limits: LIMITS, merge: true })
+  t.match(report, { places: 6, previous: { places: 3, version: v1Version } })
+  t.not(report.version, v1Version)
+  // The reply lists the nearest five of the six, both files interleaved by distance.
+  t.same(await ask(app, 'after'), ['New Delta Hotel', 'Old Alpha Hotel', 'New Echo Hotel', 'Old Bravo Hotel', 'New Foxtrot Hotel'])
+})
+
+t.test('a catalogue left in WAL mode by an earlier version is folded back before it is served or replaced', async t => {
+  const dir = t.testdir()
+  const dbFile = join(dir, 'old.sqlite')
+  const { openDb } = await import('../../src/catalogue/db.js')
+  const { importFile } = await import('../../src/catalogue/import.js')
+  const old = openDb(dbFile, { create: true })
+  importFile(old, V1)
+  t.equal(old.pragma('journal_mode = WAL', { simple: true }), 'wal')
+  old.close()
+  const live = new LiveCatalogue(dbFile)
+  t.teardown(() => live.close())
+  t.equal(live.stats().places, 3)
+  t.notOk(existsSync(`${dbFile}-wal`), 'no WAL log left beside it')
+  await rebuildCatalogue(dbFile, [{ location: V2 }], { limits: LIMITS })
+  t.same(
+    live.inBox({ minLat: 31, maxLat: 32, minLng: 121, maxLng: 122 }).map(p => p.id).sort(),
+    ['b1', 'b2', 'b3'],
+  )
+})
+
+t.test('refresh jobs are per catalogue file: accounts sharing one share its refresh and sources', async t => {
+  const { catalogueJobs } = await import('../../src/refresh-jobs.js')
+  const base = loadConfig({})
+  const account = (id: string, dbFile: string, sources: { location: string }[] = []) => ({ ...base.accounts[0]!, id, dbFile, sources })
+  const config = {
+    ...base,
+    accounts: [account('a', 'data/shared.sqlite', [{ location: V1 }]), account('b', './data/shared.sqlite'), account('c', 'data/c.sqlite')],
+  }
+  t.same(
+    catalogueJobs(config).map(j => [j.file, j.sources.map(s => s.location), j.accounts]),
+    [
+      ['data/shared.sqlite', [V1], ['a', 'b']],
+      ['data/c.sqlite', [], ['c']],
+    ],
+  )
+  const clash = { ...config, accounts: [account('a', 'x.sqlite', [{ location: V1 }]), account('b', 'x.sqlite', [{ location: V2 }])] }
+  t.throws(() => catalogueJobs(clash), { code: 'CONFIG_INVALID', message: /share the catalogue x\.sqlite but list different sources/ })
+})

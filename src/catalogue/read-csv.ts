@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto'
-import { once } from 'node:events'
-import { finished } from 'node:stream/promises'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { CsvError, parse as parseStream, type Options } from 'csv-parse'
-import { parse as parseSync } from 'csv-parse/sync'
+import { CsvError, Parser, type Options } from 'csv-parse'
 import { AppError } from '../errors.js'
 import type { RawField, RawPlace } from './record.js'
 
@@ -114,23 +111,59 @@ class RecordMapper {
 }
 
 /**
+ * csv-parse's parser with its output taken at the source: each record goes straight to
+ * `onRecord` with its line, instead of through the stream (whose per-record cost, and the info
+ * object `on_record` builds for every record, outweighed the parsing itself on large files).
+ * The parser works synchronously inside write() and end(); failures are read back from it.
+ */
+class RowParser extends Parser {
+  failure: unknown
+
+  constructor(private readonly onRecord: (record: string[], line: number) => void) {
+    super(CSV_OPTIONS)
+    // Failures are read from `errored` right after each write; the event itself comes later.
+    this.on('error', () => undefined)
+  }
+
+  override push(chunk: unknown): boolean {
+    if (chunk === null) return super.push(null)
+    if (this.failure === undefined) {
+      try {
+        this.onRecord(chunk as string[], this.info.lines)
+      } catch (err) {
+        // Kept for the reader to throw: an exception must not unwind through the parser.
+        this.failure = err
+      }
+    }
+    return true
+  }
+
+  /** Throws what went wrong so far: a refused row handler, or the CSV itself. */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure
+    if (this.errored) throw readError(this.errored)
+  }
+}
+
+function rowParser(onRow: (row: RawPlace) => void): { parser: RowParser; mapper: RecordMapper } {
+  const mapper = new RecordMapper()
+  const parser = new RowParser((record, line) => {
+    const row = mapper.map(record, line)
+    if (row) onRow(row)
+  })
+  return { parser, mapper }
+}
+
+/**
  * UTF-8 CSV bytes → raw rows, handed one by one to `onRow` as they are parsed, so even a
- * million-row file is never held as records. Synchronous: for tests and small files.
+ * million-row file is never held as records.
  */
 export function readCsv(bytes: Buffer, onRow: (row: RawPlace) => void): CsvLayout {
-  const mapper = new RecordMapper()
-  try {
-    parseSync(bytes, {
-      ...CSV_OPTIONS,
-      on_record: (record: string[], context) => {
-        const row = mapper.map(record, context.lines)
-        if (row) onRow(row)
-        return undefined
-      },
-    })
-  } catch (err) {
-    throw readError(err)
-  }
+  const { parser, mapper } = rowParser(onRow)
+  parser.write(bytes)
+  parser.check()
+  parser.end()
+  parser.check()
   return mapper.finish()
 }
 
@@ -140,35 +173,14 @@ export function readCsv(bytes: Buffer, onRow: (row: RawPlace) => void): CsvLayou
  * file is read.
  */
 export async function readCsvAsync(bytes: Buffer, onRow: (row: RawPlace) => void): Promise<CsvLayout> {
-  const mapper = new RecordMapper()
-  // Rows are handled inside the parser (on_record) and nothing is pushed downstream, so
-  // there is no per-record stream overhead; the stream only carries the slices in.
-  const parser = parseStream({
-    ...CSV_OPTIONS,
-    on_record: (record: string[], context) => {
-      const row = mapper.map(record, context.lines)
-      if (row) onRow(row)
-      return undefined
-    },
-  })
-  parser.resume()
-  const done = finished(parser)
-  // Awaited below; this only keeps a failure that comes mid-loop from counting as unhandled.
-  done.catch(() => undefined)
-  let failed = false
-  parser.once('error', () => {
-    failed = true
-  })
-  try {
-    for (let i = 0; i < bytes.length && !failed; i += SLICE_BYTES) {
-      if (!parser.write(bytes.subarray(i, i + SLICE_BYTES))) await once(parser, 'drain')
-      await nextTurn()
-    }
-    if (!failed) parser.end()
-    await done
-  } catch (err) {
-    throw readError(err)
+  const { parser, mapper } = rowParser(onRow)
+  for (let i = 0; i < bytes.length; i += SLICE_BYTES) {
+    parser.write(bytes.subarray(i, i + SLICE_BYTES))
+    parser.check()
+    await nextTurn()
   }
+  parser.end()
+  parser.check()
   return mapper.finish()
 }
 

@@ -51,26 +51,25 @@ export interface RowDefaults {
  */
 export function toRecord(raw: RawPlace, defaults: RowDefaults): PlaceRecord | Refusal {
   const f = raw.fields
-  const refuse = (reason: string): Refusal => ({ line: raw.line, reason })
   const id = clean(f.id)
   const name = clean(f.name) ?? clean(f.nameZh) ?? clean(f.nameEn)
-  if (!id) return refuse('missing id')
-  if (!name) return refuse('missing name')
+  if (!id) return refusal(raw.line, 'missing id')
+  if (!name) return refusal(raw.line, 'missing name')
   const latText = clean(f.lat)
   const lngText = clean(f.lng)
-  if (!latText || !lngText) return refuse('missing latitude or longitude')
+  if (!latText || !lngText) return refusal(raw.line, 'missing latitude or longitude')
   const lat = decimal(latText)
   const lng = decimal(lngText)
-  if (lat === undefined) return refuse(`latitude ${JSON.stringify(latText)} is not a number`)
-  if (lng === undefined) return refuse(`longitude ${JSON.stringify(lngText)} is not a number`)
+  if (lat === undefined) return refusal(raw.line, `latitude ${JSON.stringify(latText)} is not a number`)
+  if (lng === undefined) return refusal(raw.line, `longitude ${JSON.stringify(lngText)} is not a number`)
   if (Math.abs(lat) > 90) {
     const hint = Math.abs(lng) <= 90 ? ' (latitude and longitude look swapped)' : ''
-    return refuse(`latitude ${latText} is outside -90..90${hint}`)
+    return refusal(raw.line, `latitude ${latText} is outside -90..90${hint}`)
   }
-  if (Math.abs(lng) > 180) return refuse(`longitude ${lngText} is outside -180..180`)
+  if (Math.abs(lng) > 180) return refusal(raw.line, `longitude ${lngText} is outside -180..180`)
   const datumText = clean(f.datum)?.toLowerCase().replace(/[^a-z0-9]/g, '')
   const datum = datumText ? DATUMS.find(d => d === datumText) : defaults.datum
-  if (!datum) return refuse(`unknown datum ${JSON.stringify(f.datum)} (expected wgs84, gcj02 or bd09)`)
+  if (!datum) return refusal(raw.line, `unknown datum ${JSON.stringify(f.datum)} (expected wgs84, gcj02 or bd09)`)
   const point = toWgs84({ lat, lng }, datum)
   return {
     id,
@@ -86,6 +85,10 @@ export function toRecord(raw: RawPlace, defaults: RowDefaults): PlaceRecord | Re
     pictureUrl: cleanUrl(f.pictureUrl),
     source: clean(f.source) ?? defaults.source,
   }
+}
+
+function refusal(line: number, reason: string): Refusal {
+  return { line, reason }
 }
 
 export function isRefusal(r: PlaceRecord | Refusal): r is Refusal {

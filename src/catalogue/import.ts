@@ -67,12 +67,14 @@ export function importFile(db: Db, file: string, opts: ImportOptions = {}): Impo
   const source: LoadedSource = { name: file, bytes: readSourceFile(file), options: opts }
   return db.transaction(() => {
     const previous = opts.merge ? readMeta(db, 'version') : null
+    const earlier = opts.merge ? sourceList(db) : []
     if (!opts.merge) db.exec('DELETE FROM places; DELETE FROM places_rtree;')
     const writer = new PlaceWriter(db, { defaults: rowDefaults(source) })
     const report = checkSource(readSource(source, writer), opts)
     rebuildBoxes(db)
     const version = nextVersion(previous, [fingerprint(source)])
-    writeMeta(db, { version, imported_at: new Date().toISOString() })
+    const sources = JSON.stringify([...new Set([...earlier, file])])
+    writeMeta(db, { version, imported_at: new Date().toISOString(), sources })
     return { ...report, total: countPlaces(db), version }
   })()
 }
@@ -84,23 +86,29 @@ export function rowDefaults(source: LoadedSource): RowDefaults {
 
 /** Reads one source into the writer (synchronously). */
 export function readSource(source: LoadedSource, writer: PlaceWriter): SourceReport {
-  writer.nextSource(rowDefaults(source))
-  const { bytes, encoding } = toUtf8(source.bytes)
-  if (isGeoJson(source.name, bytes)) {
-    for (const row of readGeoJson(bytes.toString('utf8'))) writer.add(row)
-    return sourceReport(source, 'json', false, writer)
-  }
+  const { bytes, encoding } = startSource(source, writer)
+  if (isGeoJson(source.name, bytes)) return readGeoJsonSource(source, bytes, writer)
   const layout = readCsv(bytes, row => writer.add(row))
   return sourceReport(source, encoding, layout.generatedIds, writer)
 }
 
-/** Reads one source into the writer, giving the event loop a turn every few thousand rows. */
+/** Reads one source into the writer, giving the event loop a turn every thousand rows or so. */
 export async function readSourceAsync(source: LoadedSource, writer: PlaceWriter): Promise<SourceReport> {
-  writer.nextSource(rowDefaults(source))
-  const { bytes, encoding } = toUtf8(source.bytes)
-  if (isGeoJson(source.name, bytes)) return readSource(source, writer)
+  const { bytes, encoding } = startSource(source, writer)
+  // GeoJSON is one JSON.parse either way; files of that format are small.
+  if (isGeoJson(source.name, bytes)) return readGeoJsonSource(source, bytes, writer)
   const layout = await readCsvAsync(bytes, row => writer.add(row))
   return sourceReport(source, encoding, layout.generatedIds, writer)
+}
+
+function startSource(source: LoadedSource, writer: PlaceWriter) {
+  writer.nextSource(rowDefaults(source))
+  return toUtf8(source.bytes)
+}
+
+function readGeoJsonSource(source: LoadedSource, utf8: Buffer, writer: PlaceWriter): SourceReport {
+  for (const row of readGeoJson(utf8.toString('utf8'))) writer.add(row)
+  return sourceReport(source, 'json', false, writer)
 }
 
 function sourceReport(source: LoadedSource, encoding: SourceReport['encoding'], generatedIds: boolean, w: PlaceWriter): SourceReport {
@@ -166,6 +174,16 @@ export function writeMeta(db: Db, meta: Record<string, string>): void {
 
 export function readMeta(db: Db, key: string): string | null {
   return (db.prepare('SELECT value FROM catalogue_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
+}
+
+/** The files and URLs a catalogue was built from (empty for files written by older versions). */
+export function sourceList(db: Db): string[] {
+  try {
+    const list: unknown = JSON.parse(readMeta(db, 'sources') ?? '[]')
+    return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : []
+  } catch {
+    return []
+  }
 }
 
 export function countPlaces(db: Db): number {

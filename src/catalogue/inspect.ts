@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import { openDb } from './db.js'
-import { countPlaces, readMeta } from './import.js'
+import { countPlaces, readMeta, sourceList } from './import.js'
 
 export interface CatalogueReport {
   readonly file: string
@@ -19,12 +19,6 @@ export function inspectCatalogue(file: string): CatalogueReport {
     const categories = db
       .prepare('SELECT category, count(*) AS places FROM places GROUP BY category ORDER BY places DESC, category')
       .all() as { category: string; places: number }[]
-    let sources: string[] = []
-    try {
-      sources = JSON.parse(readMeta(db, 'sources') ?? '[]') as string[]
-    } catch {
-      // Written by an older import: no source list.
-    }
     return {
       file,
       bytes: statSync(file).size,
@@ -32,7 +26,7 @@ export function inspectCatalogue(file: string): CatalogueReport {
       categories,
       version: readMeta(db, 'version'),
       importedAt: readMeta(db, 'imported_at'),
-      sources,
+      sources: sourceList(db),
     }
   } finally {
     db.close()

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { dirname, resolve } from 'node:path'
 import { AppError, isAppError } from '../errors.js'
 import { openDb, type Db } from './db.js'
-import { checkSource, countPlaces, digestAsync, fingerprint, nextVersion, readMeta, readSourceAsync, writeMeta, type ImportOptions, type SourceReport } from './import.js'
+import { checkSource, countPlaces, digestAsync, fingerprint, nextVersion, readMeta, readSourceAsync, sourceList, writeMeta, type ImportOptions, type SourceReport } from './import.js'
 import { loadSource, type LoadLimits } from './load-source.js'
 import { CatalogueLock } from './lock.js'
 import { PlaceWriter, rebuildBoxesAsync } from './place-writer.js'
@@ -82,9 +82,12 @@ async function build(
   previous: CatalogueSummary | undefined,
   opts: RebuildOptions,
 ): Promise<{ reports: SourceReport[]; version: string }> {
+  if (opts.merge && existsSync(file) && !previous) {
+    throw new AppError('IMPORT_BAD_FILE', `${file} cannot be read (another schema version?); import without --merge to replace it`, 400)
+  }
   const db = openDb(buildFileOf(file), { create: true, bulk: true })
   try {
-    if (opts.merge && previous) copyLive(db, file)
+    const earlier = opts.merge && previous ? copyLive(db, file) : []
     db.exec('BEGIN')
     let current = ''
     const writer = new PlaceWriter(db, {
@@ -102,7 +105,8 @@ async function build(
     await rebuildBoxesAsync(db, nextTurn)
     const version = nextVersion(opts.merge ? (previous?.version ?? null) : null, fingerprints)
     const now = new Date((opts.now ?? Date.now)()).toISOString()
-    writeMeta(db, { version, imported_at: now, sources: JSON.stringify(sources.map(s => s.location)) })
+    const locations = [...new Set([...earlier, ...sources.map(s => s.location)])]
+    writeMeta(db, { version, imported_at: now, sources: JSON.stringify(locations) })
     db.exec('COMMIT')
     return { reports, version }
   } finally {
@@ -110,11 +114,13 @@ async function build(
   }
 }
 
-/** Copies the live catalogue's places into the build, for a merge. */
-function copyLive(db: Db, live: string): void {
+/** Copies the live catalogue's places into the build, for a merge; returns its source list. */
+function copyLive(db: Db, live: string): string[] {
   db.prepare('ATTACH DATABASE ? AS live').run(live)
   try {
     db.exec('INSERT INTO main.places SELECT * FROM live.places')
+    db.exec("INSERT INTO main.catalogue_meta SELECT * FROM live.catalogue_meta WHERE key = 'sources'")
+    return sourceList(db)
   } finally {
     db.exec('DETACH DATABASE live')
   }

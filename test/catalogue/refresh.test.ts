@@ -419,6 +419,8 @@ t.test('an import with --merge builds from a copy of the live catalogue', async 
   const report = await rebuildCatalogue(dbFile, [{ location: V2 }], { limits: LIMITS, merge: true })
   t.match(report, { places: 6, previous: { places: 3, version: v1Version } })
   t.not(report.version, v1Version)
+  const { inspectCatalogue } = await import('../../src/catalogue/inspect.js')
+  t.same(inspectCatalogue(dbFile).sources, [V1, V2], 'the merged catalogue lists both files')
   // The reply lists the nearest five of the six, both files interleaved by distance.
   t.same(await ask(app, 'after'), ['New Delta Hotel', 'Old Alpha Hotel', 'New Echo Hotel', 'Old Bravo Hotel', 'New Foxtrot Hotel'])
 })

@@ -22,7 +22,7 @@ async function ensureCatalogue(config: Config): Promise<string | undefined> {
   const sources = job?.sources.length ? job.sources : [{ location: DEMO_CATALOGUE, options: { source: 'nearby-demo' } }]
   const limits = { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes }
   const report = await rebuildCatalogue(config.dbFile, sources, { limits, waitMs: 60_000 })
-  return `built ${config.dbFile} from ${job?.sources.length ? 'its sources' : 'the demo catalogue'} (${report.places} places)`
+  return `built from ${job?.sources.length ? 'its sources' : 'the demo catalogue'} (${report.places} places)`
 }
 
 function banner(config: Config, built: string | undefined): string {

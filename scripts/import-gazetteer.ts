@@ -34,7 +34,7 @@ function main(): number {
     const seconds = (performance.now() - started) / 1000
     for (const f of report.files) {
       process.stdout.write(`${f.file}: ${f.layout}, ${f.accepted} names imported`)
-      process.stdout.write(f.refused.length > 0 ? `, ${f.refused.length} left out:\n${describe(f.refused, 5)}\n` : '.\n')
+      process.stdout.write(f.refused.length > 0 ? `, ${f.refused.length} left out:\n${describe({ refused: f.refused, refusedCount: f.refused.length }, 5)}\n` : '.\n')
     }
     process.stdout.write(`The gazetteer ${config.gazetteerFile} now holds ${report.total} places (${seconds.toFixed(2)} s).\n`)
     process.stdout.write('Restart the server to use it.\n')

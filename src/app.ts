@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
+import type { RefreshStatus } from './catalogue/refresh.js'
 import type { Config } from './config.js'
 import { NO_GAZETTEER, type GazetteerReader } from './recommend/place-names.js'
 import type { UserState } from './state/user-state.js'
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly gazetteer?: GazetteerReader
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   readonly now?: () => number
+  /** The scheduled catalogue refreshes, for /healthz (none in most tests). */
+  readonly refresh?: { status(accountId: string): RefreshStatus | undefined }
   /** Fastify logger options; `false` in tests. */
   readonly logger?: FastifyServerOptions['logger']
   /**
@@ -73,7 +76,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     answer: deps.answer ?? answerMessage,
   })
   registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues })
-  registerHealthRoutes(app, { catalogues: deps.catalogues })
+  registerHealthRoutes(app, { catalogues: deps.catalogues, refresh: deps.refresh })
 
   // Last resort: whatever escapes a route is logged and answered without a stack trace.
   app.setErrorHandler((err: Error & { statusCode?: number }, req, res) => {

@@ -1,4 +1,5 @@
 import type { AccountConfig, MenuAction, ReplyStyle } from './config.js'
+import { parseSources } from './config-sources.js'
 import { WISHES } from './recommend/wishes.js'
 
 /**
@@ -9,7 +10,7 @@ import { WISHES } from './recommend/wishes.js'
  * ```json
  * { "accounts": [ { "id": "bund", "token": "…", "appId": "wx…", "aesKey": "…(43)",
  *     "dbFile": "data/bund.sqlite", "replyStyle": "news", "welcome": "…",
- *     "scenes": { "branch_1": "…" },
+ *     "scenes": { "branch_1": "…" }, "sources": ["data/bund-places.csv"],
  *     "menu": { "NEARBY_HOTELS": { "action": "nearby", "wishes": ["hotel"] },
  *               "ABOUT": { "action": "text", "text": "…" } } } ] }
  * ```
@@ -24,7 +25,7 @@ const MAX_TEXT_BYTES = 2000
 /** WeChat's own limits: a menu key is at most 128 bytes, a QR scene string 64 characters. */
 const MAX_MENU_KEY_BYTES = 128
 const MAX_SCENE_CHARS = 64
-const ACCOUNT_FIELDS = ['id', 'token', 'appId', 'aesKey', 'dbFile', 'replyStyle', 'welcome', 'scenes', 'menu']
+const ACCOUNT_FIELDS = ['id', 'token', 'appId', 'aesKey', 'dbFile', 'replyStyle', 'welcome', 'scenes', 'menu', 'sources']
 
 export interface AccountDefaults {
   readonly dbFile: string
@@ -72,8 +73,9 @@ function readAccount(raw: Record<string, Json>, defaults: AccountDefaults, probl
   const welcome = text(raw.welcome, problems, `${at}.welcome`)
   const scenes = readScenes(raw.scenes, problems, `${at}.scenes`)
   const menu = raw.menu === undefined ? undefined : readMenu(raw.menu, problems, `${at}.menu`)
+  const sources = parseSources(raw.sources, `${at}.sources`, problems)
   if (problems.length > before || !id || !token) return undefined
-  return { id, path: `/wechat/${id}`, token, appId, aesKey, replyStyle, dbFile, devToken: false, welcome, scenes, menu }
+  return { id, path: `/wechat/${id}`, token, appId, aesKey, replyStyle, dbFile, devToken: false, welcome, scenes, menu, sources }
 }
 
 function readScenes(raw: Json, problems: string[], at: string): ReadonlyMap<string, string> {

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { accountsFromJson, AES_KEY, APP_ID, TOKEN } from './config-accounts.js'
+import { validate as validCron } from 'node-cron'
+import { isAbsolute, resolve } from 'node:path'
+import { parseSources } from './config-sources.js'
 import { AppError } from './errors.js'
 
 /** Used when WECHAT_TOKEN is not set outside production, so `npm start` works on a fresh clone. */
@@ -22,6 +25,14 @@ export const DEFAULT_REPLY_STYLE: ReplyStyle = 'news'
 export const DEFAULT_LOCATION_DATUM: Datum = 'gcj02'
 /** Answer WeChat by then even when the work is not done (it gives up at 5 s and re-sends). */
 export const DEFAULT_REPLY_DEADLINE_MS = 4500
+/** Nightly catalogue refresh: 03:30 in China, when hardly anyone asks for a hotel. */
+export const DEFAULT_REFRESH_CRON = '30 3 * * *'
+export const DEFAULT_REFRESH_TZ = 'Asia/Shanghai'
+/** A refresh that would shrink the catalogue below this share of its current size is refused. */
+export const DEFAULT_REFRESH_MIN_RATIO = 0.5
+/** Deadline and size cap for downloading one http(s) source. */
+export const DEFAULT_REFRESH_TIMEOUT_S = 120
+export const DEFAULT_REFRESH_MAX_MB = 256
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -50,6 +61,29 @@ export interface AccountConfig {
   readonly scenes: ReadonlyMap<string, string>
   /** Menu CLICK key → action; undefined means the built-in keys (see README). */
   readonly menu: ReadonlyMap<string, MenuAction> | undefined
+  /** Files and URLs the catalogue is rebuilt from by the refresh (empty: no refresh). */
+  readonly sources?: readonly CatalogueSource[]
+}
+
+/** One place a catalogue is (re)built from, and how to read it. */
+export interface CatalogueSource {
+  /** An absolute file path or an http(s) URL. */
+  readonly location: string
+  /** Datum of rows without a `crs` column (default wgs84). */
+  readonly datum?: 'wgs84' | 'gcj02' | 'bd09'
+  /** Category of rows without one. */
+  readonly category?: string
+  /** Refuse the source (and so the refresh) on any bad row. */
+  readonly strict?: boolean
+}
+
+export interface RefreshConfig {
+  /** node-cron pattern; undefined when REFRESH_CRON=off. */
+  readonly cron: string | undefined
+  readonly timezone: string
+  readonly minRatio: number
+  readonly timeoutMs: number
+  readonly maxBytes: number
 }
 
 /** What a menu button does: rank the places near the follower's last position, or say a text. */
@@ -76,6 +110,7 @@ export interface Config {
   /** The accounts file the accounts came from, when they did. */
   readonly accountsFile: string | undefined
   readonly accounts: readonly AccountConfig[]
+  readonly refresh: RefreshConfig
 }
 
 type Env = Record<string, string | undefined>
@@ -121,12 +156,15 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (!publicUrl) publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
+  const refresh = readRefresh(env, problems)
+  const sources = parseSources(env.CATALOGUE_SOURCES, 'CATALOGUE_SOURCES', problems)
+
   const replyStyle = oneOf<ReplyStyle>('REPLY_STYLE', ['news', 'text'], DEFAULT_REPLY_STYLE)
   const dbFile = text('DB_FILE', DEFAULT_DB_FILE)
   const accountsFile = text('ACCOUNTS_FILE', '') || undefined
   const accounts = accountsFile
     ? fileAccounts(env, accountsFile, { dbFile, replyStyle }, problems)
-    : [envAccount(env, { dbFile, replyStyle }, problems)]
+    : [{ ...envAccount(env, { dbFile, replyStyle }, problems), sources }]
   const config: Config = {
     host,
     port,
@@ -142,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     replyDeadlineMs: integer('REPLY_DEADLINE_MS', DEFAULT_REPLY_DEADLINE_MS, 100, 4900),
     accountsFile,
     accounts,
+    refresh,
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`)
@@ -201,6 +240,41 @@ function fileAccounts(env: Env, file: string, defaults: { dbFile: string; replyS
   }
   return accountsFromJson(doc, defaults, problems, `ACCOUNTS_FILE ${file}`)
 }
+
+function readRefresh(env: Env, problems: string[]): RefreshConfig {
+  const cronRaw = env.REFRESH_CRON?.trim() || DEFAULT_REFRESH_CRON
+  let cron: string | undefined = cronRaw
+  if (cronRaw.toLowerCase() === 'off') cron = undefined
+  else if (!validCron(cronRaw)) {
+    problems.push(`REFRESH_CRON=${JSON.stringify(cronRaw)}: expected a cron pattern such as "30 3 * * *", or off`)
+    cron = DEFAULT_REFRESH_CRON
+  }
+  let timezone = env.REFRESH_TZ?.trim() || DEFAULT_REFRESH_TZ
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone })
+  } catch {
+    problems.push(`REFRESH_TZ=${JSON.stringify(timezone)}: expected an IANA time zone such as Asia/Shanghai`)
+    timezone = DEFAULT_REFRESH_TZ
+  }
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim()
+    if (!raw) return fallback
+    const n = Number(raw)
+    if (!/^\d+(\.\d+)?$/.test(raw) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a number from ${min} to ${max}`)
+      return fallback
+    }
+    return n
+  }
+  return {
+    cron,
+    timezone,
+    minRatio: number('REFRESH_MIN_RATIO', DEFAULT_REFRESH_MIN_RATIO, 0, 1),
+    timeoutMs: number('REFRESH_TIMEOUT_S', DEFAULT_REFRESH_TIMEOUT_S, 1, 3600) * 1000,
+    maxBytes: Math.round(number('REFRESH_MAX_MB', DEFAULT_REFRESH_MAX_MB, 1, 4096) * 1024 * 1024),
+  }
+}
+
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

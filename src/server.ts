@@ -2,14 +2,15 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { openDb } from './catalogue/db.js'
-import { importFile } from './catalogue/import.js'
 import { Gazetteer } from './catalogue/gazetteer.js'
 import { importGazetteer } from './catalogue/gazetteer-import.js'
 import { GAZETTEER_DB } from './catalogue/gazetteer-schema.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
-import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type Config } from './config.js'
+import { rebuildCatalogue } from './catalogue/rebuild.js'
+import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type AccountConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
 import { DeliveryLog } from './state/delivery-log.js'
+import { catalogueJobs, RefreshJobs } from './refresh-jobs.js'
 import { UserState } from './state/user-state.js'
 import { DEFAULT_DELIVERY_TTL_MS } from './wechat/dedupe.js'
 import { projectRoot } from './project-root.js'
@@ -19,17 +20,17 @@ export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
 /** The project's own demo gazetteer, loaded when the configured gazetteer does not exist yet. */
 export const DEMO_GAZETTEER = resolve(projectRoot(), 'data/demo-gazetteer.csv')
 
-/** A missing database is built from the demo catalogue, so a fresh clone answers at once. */
-function ensureCatalogue(dbFile: string): string | undefined {
+/**
+ * A missing database is built from its configured sources, or else from the demo catalogue,
+ * so a fresh clone answers at once.
+ */
+async function ensureCatalogue(config: Config, dbFile: string): Promise<string | undefined> {
   if (existsSync(dbFile)) return undefined
-  mkdirSync(dirname(resolve(dbFile)), { recursive: true })
-  const db = openDb(dbFile, { create: true })
-  try {
-    const report = importFile(db, DEMO_CATALOGUE, { source: 'nearby-demo' })
-    return `built from the demo catalogue (${report.accepted} places)`
-  } finally {
-    db.close()
-  }
+  const job = catalogueJobs(config).find(j => resolve(j.file) === resolve(dbFile))
+  const sources = job?.sources.length ? job.sources : [{ location: DEMO_CATALOGUE, options: { source: 'nearby-demo' } }]
+  const limits = { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes }
+  const report = await rebuildCatalogue(dbFile, sources, { limits, waitMs: 60_000 })
+  return `built from ${job?.sources.length ? 'its sources' : 'the demo catalogue'} (${report.places} places)`
 }
 
 /** Likewise for the gazetteer, so typed place names work on a fresh clone. */
@@ -58,6 +59,7 @@ function banner(config: Config, built: ReadonlyMap<string, string | undefined>, 
       account.devToken
         ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
         : `  token:     from ${config.accountsFile ? 'the accounts file' : 'WECHAT_TOKEN'}; ${mode}`,
+      `  refresh:   ${refreshLine(config, account)}`,
       `  gazetteer: ${config.gazetteerFile}${builtGazetteer ? ` (${builtGazetteer})` : ''}`,
     )
     if (account.devToken) {
@@ -75,15 +77,25 @@ function banner(config: Config, built: ReadonlyMap<string, string | undefined>, 
   return lines.join('\n') + '\n'
 }
 
+function refreshLine(config: Config, account: AccountConfig): string {
+  const sources = account.sources?.length ?? 0
+  if (!config.refresh.cron) return 'off (REFRESH_CRON=off)'
+  if (sources === 0) return `none (no ${config.accountsFile ? '"sources" for this account' : 'CATALOGUE_SOURCES'})`
+  return `"${config.refresh.cron}" in ${config.refresh.timezone}, from ${sources} source(s)`
+}
+
 async function main(): Promise<void> {
   const config = loadConfig()
-  // One catalogue per database file: accounts that name the same file share it.
+  // One catalogue per database file: accounts that name the same file share it (and its refresh).
   const built = new Map<string, string | undefined>()
   const byFile = new Map<string, LiveCatalogue>()
   for (const account of config.accounts) {
     if (byFile.has(account.dbFile)) continue
-    built.set(account.dbFile, ensureCatalogue(account.dbFile))
-    byFile.set(account.dbFile, new LiveCatalogue(account.dbFile))
+    built.set(account.dbFile, await ensureCatalogue(config, account.dbFile))
+    const file = account.dbFile
+    byFile.set(file, new LiveCatalogue(file, {
+      onReopenError: err => app.log.error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
+    }))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
   const builtGazetteer = ensureGazetteer(config)
@@ -91,8 +103,12 @@ async function main(): Promise<void> {
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   const state = new UserState(config.stateFile)
   const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
-  const app = buildApp({ config, catalogues, state, gazetteer, deliveryStore })
+  let refresh: RefreshJobs | undefined
+  const app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })
+  refresh = new RefreshJobs({ config, catalogues, log: app.log.child({ job: 'refresh' }) })
+  refresh.start()
   app.addHook('onClose', async () => {
+    await refresh.stop()
     for (const c of byFile.values()) c.close()
     gazetteer.close()
     state.close()

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import t, { type Test } from 'tap'
 import { DEV_TOKEN, loadConfig } from '../src/config.js'
 import { projectRoot } from '../src/project-root.js'
@@ -158,4 +158,47 @@ t.test('a duplicate id, a missing or broken file are reported clearly', async t 
 t.test('the example accounts file in the repository is valid', async t => {
   const c = loadConfig({ ACCOUNTS_FILE: join(projectRoot(), 'examples/accounts.json') })
   t.same(c.accounts.map(a => a.path), ['/wechat/bund', '/wechat/west-lake'])
+})
+
+t.test('reads the refresh settings and the catalogue sources', async t => {
+  const c = loadConfig({
+    REFRESH_CRON: '0 4 * * 1',
+    REFRESH_TZ: 'Asia/Hong_Kong',
+    REFRESH_MIN_RATIO: '0.8',
+    REFRESH_TIMEOUT_S: '30',
+    REFRESH_MAX_MB: '16',
+    CATALOGUE_SOURCES: 'data/hotels.csv, https://example.com/shops.geojson',
+  })
+  t.same(c.refresh, { cron: '0 4 * * 1', timezone: 'Asia/Hong_Kong', minRatio: 0.8, timeoutMs: 30_000, maxBytes: 16 * 1024 * 1024 })
+  t.same(c.accounts[0]!.sources, [{ location: resolve('data/hotels.csv') }, { location: 'https://example.com/shops.geojson' }])
+  const json = loadConfig({
+    CATALOGUE_SOURCES: JSON.stringify(['/srv/a.csv', { location: 'https://example.com/b,c.csv', datum: 'GCJ02', category: 'hotel', strict: true }]),
+  })
+  t.same(json.accounts[0]!.sources, [
+    { location: '/srv/a.csv' },
+    { location: 'https://example.com/b,c.csv', datum: 'gcj02', category: 'hotel', strict: true },
+  ])
+  t.same(loadConfig({}).accounts[0]!.sources, [], 'no sources: nothing to refresh from')
+})
+
+t.test('lists every bad refresh setting and source', async t => {
+  const env = {
+    REFRESH_CRON: '61 * * * *',
+    REFRESH_TZ: 'Mars/Olympus',
+    REFRESH_MIN_RATIO: '1.5',
+    CATALOGUE_SOURCES: '["ftp://example.com/a.csv", {"location": "/a.csv", "datum": "osgb"}, 3]',
+  }
+  t.throws(() => loadConfig(env), { code: 'CONFIG_INVALID' })
+  const message = (() => {
+    try {
+      loadConfig(env)
+      return ''
+    } catch (err) {
+      return (err as Error).message
+    }
+  })()
+  for (const part of ['REFRESH_CRON', 'REFRESH_TZ', 'REFRESH_MIN_RATIO', 'CATALOGUE_SOURCES[0]', 'CATALOGUE_SOURCES[1].datum', 'CATALOGUE_SOURCES[2]']) {
+    t.match(message, part)
+  }
+  t.throws(() => loadConfig({ CATALOGUE_SOURCES: '[not json' }), { message: /CATALOGUE_SOURCES: not valid JSON/ })
 })

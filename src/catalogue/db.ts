@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { existsSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync } from 'node:fs'
 import { AppError } from '../errors.js'
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js'
 
@@ -24,30 +24,57 @@ export interface OpenOptions {
   /** Create the file and its tables when missing (import, refresh); serving opens read-only. */
   readonly create?: boolean
   readonly readonly?: boolean
+  /**
+   * A private file being built by an import or refresh: journal in memory, no syncs, one big
+   * exclusive cache. A crash leaves garbage, but the file is thrown away then anyway, and it
+   * is synced to disk as a whole before it is swapped in (see swap.ts).
+   */
+  readonly bulk?: boolean
 }
 
+/** Header byte 18 is 2 when a database file is in WAL mode. */
+const WAL_FORMAT = 2
+
 /**
- * Opens a catalogue file: WAL so readers never wait for a writer, NORMAL sync (safe with WAL),
- * and a schema-version check so an old file fails fast with a message saying what to do.
+ * Opens a catalogue file, with a schema-version check so an old file fails fast with a message
+ * saying what to do.
+ *
+ * Catalogue files use a rollback journal, not WAL, on purpose: nobody ever writes the live
+ * file in place. Imports and refreshes build a new file and rename it over the live one, and
+ * the server only reads (read-only connections). Readers therefore never meet a writer's lock,
+ * and there is no `-wal` file beside the live one that SQLite could wrongly replay into a
+ * file swapped in under the same name.
  */
 export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = CATALOGUE_SCHEMA): Db {
   const memory = file === ':memory:'
   if (!memory && !opts.create && !existsSync(file)) {
     throw new AppError('CATALOGUE_UNAVAILABLE', `${schema.what} ${file} does not exist; run the import first`)
   }
+  const readonly = Boolean(opts.readonly) && !opts.create
+  if (readonly && usesWal(file)) leaveWal(file)
   let db: Db
   try {
-    db = new Database(file, { readonly: Boolean(opts.readonly) && !opts.create, fileMustExist: !opts.create && !memory })
+    db = new Database(file, { readonly, fileMustExist: !opts.create && !memory })
   } catch (err) {
     throw new AppError('CATALOGUE_UNAVAILABLE', `cannot open ${schema.what} ${file}`, 500, { cause: err })
   }
   try {
-    if (!db.readonly) {
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
-    }
-    // A reader that meets a writer's checkpoint waits briefly instead of failing at once.
+    // A connection that meets another's lock (a second import, say) waits briefly instead of failing at once.
     db.pragma('busy_timeout = 2000')
+    if (!db.readonly) {
+      if (opts.bulk) {
+        // MEMORY, not OFF (better-sqlite3's defensive mode refuses OFF): in a fresh file nearly
+        // every page is new, and new pages need no journal, so it stays small.
+        db.pragma('journal_mode = MEMORY')
+        db.pragma('synchronous = OFF')
+        db.pragma('main.locking_mode = EXCLUSIVE')
+        db.pragma('cache_size = -65536')
+        db.pragma('temp_store = MEMORY')
+      } else {
+        db.pragma('journal_mode = DELETE')
+        db.pragma('synchronous = FULL')
+      }
+    }
     const version = db.pragma('user_version', { simple: true }) as number
     if (version === 0 && !db.readonly) {
       db.exec(schema.sql)
@@ -63,4 +90,32 @@ export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = 
     throw err
   }
   return db
+}
+
+/** True when the file's header says WAL mode (catalogues written by earlier versions). */
+export function usesWal(file: string): boolean {
+  if (file === ':memory:' || !existsSync(file)) return false
+  const header = Buffer.alloc(20)
+  const fd = openSync(file, 'r')
+  try {
+    return readSync(fd, header, 0, 20, 0) === 20 && header[18] === WAL_FORMAT
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Folds a WAL-mode file's log back into it and switches it to a rollback journal. */
+export function leaveWal(file: string): void {
+  const db = new Database(file, { fileMustExist: true })
+  try {
+    db.pragma('busy_timeout = 2000')
+    const mode = db.pragma('journal_mode = DELETE', { simple: true })
+    if (mode !== 'delete') throw new Error(`journal mode is still ${String(mode)}`)
+  } catch (err) {
+    throw new AppError('CATALOGUE_UNAVAILABLE', `cannot switch ${file} out of WAL mode (is another program using it?)`, 500, {
+      cause: err,
+    })
+  } finally {
+    db.close()
+  }
 }

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { basename, extname } from 'node:path'
-import type { Datum } from '../geo/datum.js'
+import { basename } from 'node:path'
 import { AppError } from '../errors.js'
+import type { Datum } from '../geo/datum.js'
 import type { Db } from './db.js'
-import { decodeText, type TextEncoding } from './decode.js'
-import { nameKeys, searchText } from './name-search.js'
-import { readCsv } from './read-csv.js'
+import { toUtf8, type TextEncoding } from './decode.js'
+import { rebuildNames } from './name-index.js'
+import { PlaceWriter, rebuildBoxes } from './place-writer.js'
+import { readCsv, readCsvAsync } from './read-csv.js'
 import { readGeoJson } from './read-geojson.js'
-import { isRefusal, toRecord, type PlaceRecord, type RawPlace, type Refusal } from './record.js'
+import type { Refusal, RowDefaults } from './record.js'
+import { SCHEMA_VERSION } from './schema.js'
 
 export interface ImportOptions {
   /** Datum of coordinates in rows without a datum column of their own (default WGS-84). */
@@ -18,115 +21,180 @@ export interface ImportOptions {
   readonly merge?: boolean
   /** Provenance stored with rows that carry no `source` column (default: the file name). */
   readonly source?: string
+  /** Category of rows without one (default `other`). */
+  readonly category?: string
 }
 
-export interface ImportReport {
+/** What reading one source gave. */
+export interface SourceReport {
   readonly file: string
   readonly encoding: TextEncoding | 'json'
   readonly accepted: number
+  /** Refused rows with line and reason, in file order (the first thousand). */
   readonly refused: readonly Refusal[]
-  /** Places in the catalogue after the import. */
-  readonly total: number
+  readonly refusedCount: number
+  /** The file had no id column: ids were derived from name and coordinates. */
+  readonly generatedIds: boolean
 }
 
-/** Reads a catalogue source file (CSV or GeoJSON) into checked records. */
-export function readSource(file: string, opts: ImportOptions = {}): { records: PlaceRecord[]; refused: Refusal[]; encoding: TextEncoding } {
-  let bytes: Buffer
+export interface ImportReport extends SourceReport {
+  /** Places in the catalogue after the import. */
+  readonly total: number
+  readonly version: string
+}
+
+/** A source's bytes and everything that decides what it imports as. */
+export interface LoadedSource {
+  /** File path or URL, for reports. */
+  readonly name: string
+  readonly bytes: Buffer
+  readonly options: ImportOptions
+}
+
+export function readSourceFile(file: string): Buffer {
   try {
-    bytes = readFileSync(file)
+    return readFileSync(file)
   } catch (err) {
     throw new AppError('IMPORT_BAD_FILE', `cannot read ${file}: ${(err as Error).message}`, 400, { cause: err })
   }
-  const { text, encoding } = decodeText(bytes)
-  if (text.trim() === '') throw new AppError('IMPORT_BAD_FILE', `${file} is empty`, 400)
-  const isJson = /\.(geo)?json$/i.test(extname(file)) || /^\s*\{/.test(text)
-  const raw: RawPlace[] = isJson ? readGeoJson(text) : readCsv(text)
-  if (raw.length === 0) throw new AppError('IMPORT_BAD_FILE', `${file} has a header but no rows`, 400)
-  const { records, refused } = checkRows(raw, opts.datum ?? 'wgs84', opts.source ?? basename(file))
-  return { records, refused, encoding }
-}
-
-/** Validates rows; a repeated id is refused on its later line(s). */
-export function checkRows(raw: readonly RawPlace[], datum: Datum, source: string): { records: PlaceRecord[]; refused: Refusal[] } {
-  const records: PlaceRecord[] = []
-  const refused: Refusal[] = []
-  const firstLine = new Map<string, number>()
-  for (const row of raw) {
-    const r = toRecord(row, datum, source)
-    if (isRefusal(r)) {
-      refused.push(r)
-      continue
-    }
-    const seen = firstLine.get(r.id)
-    if (seen !== undefined) {
-      refused.push({ line: row.line, reason: `duplicate id ${JSON.stringify(r.id)} (first on line ${seen})` })
-      continue
-    }
-    firstLine.set(r.id, row.line)
-    records.push(r)
-  }
-  return { records, refused }
 }
 
 /**
  * Imports a file into an open catalogue database in one transaction: either every accepted row
- * is stored (and, unless merging, the previous catalogue replaced) or nothing changes.
+ * is stored (and, unless merging, the previous catalogue replaced) or nothing changes. The CLI
+ * and the refresh build a new file instead (see rebuild.ts); this is the building block.
  */
 export function importFile(db: Db, file: string, opts: ImportOptions = {}): ImportReport {
-  const { records, refused, encoding } = readSource(file, opts)
-  if (opts.strict && refused.length > 0) {
-    throw new AppError('IMPORT_BAD_ROW', `${file}: ${refused.length} bad row(s), nothing imported:\n${describe(refused)}`, 400)
-  }
-  if (records.length === 0) {
-    throw new AppError('IMPORT_BAD_ROW', `${file}: no valid rows, nothing imported:\n${describe(refused)}`, 400)
-  }
-  writeRecords(db, records, { replace: !opts.merge })
-  const total = (db.prepare('SELECT count(*) AS n FROM places').get() as { n: number }).n
-  return { file, encoding: /\.(geo)?json$/i.test(file) ? 'json' : encoding, accepted: records.length, refused, total }
-}
-
-/** Stores records in one transaction; `replace` empties the catalogue first. */
-export function writeRecords(db: Db, records: readonly PlaceRecord[], opts: { replace: boolean }): void {
-  const upsert = db.prepare(
-    `INSERT INTO places (id, name, name_zh, name_en, category, lat, lng, address, phone, url, picture_url, source)
-     VALUES (:id, :name, :nameZh, :nameEn, :category, :lat, :lng, :address, :phone, :url, :pictureUrl, :source)
-     ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, name_en = excluded.name_en,
-       category = excluded.category, lat = excluded.lat, lng = excluded.lng, address = excluded.address,
-       phone = excluded.phone, url = excluded.url, picture_url = excluded.picture_url, source = excluded.source
-     RETURNING rowid`,
-  )
-  const box = db.prepare(
-    'INSERT OR REPLACE INTO places_rtree (place_rowid, min_lat, max_lat, min_lng, max_lng) VALUES (?, ?, ?, ?, ?)',
-  )
-  const meta = db.prepare('INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES (?, ?)')
-  // Names are indexed by their folded keys (exact/prefix) and in the trigram index (substring).
-  const dropNames = db.prepare('DELETE FROM place_names WHERE place_rowid = ?')
-  const addName = db.prepare('INSERT OR IGNORE INTO place_names (key, place_rowid) VALUES (?, ?)')
-  const dropText = db.prepare('DELETE FROM places_fts WHERE rowid = ?')
-  const addText = db.prepare('INSERT INTO places_fts (rowid, names) VALUES (?, ?)')
-  db.transaction(() => {
-    if (opts.replace) {
-      db.exec('DELETE FROM places; DELETE FROM places_rtree; DELETE FROM place_names; DELETE FROM places_fts;')
-    }
-    for (const r of records) {
-      const { rowid } = upsert.get(r) as { rowid: number }
-      box.run(rowid, r.lat, r.lat, r.lng, r.lng)
-      const keys = nameKeys([r.name, r.nameZh, r.nameEn])
-      if (!opts.replace) {
-        dropNames.run(rowid)
-        dropText.run(rowid)
-      }
-      for (const key of keys) addName.run(key, rowid)
-      addText.run(rowid, searchText(keys))
-    }
-    const now = new Date().toISOString()
-    meta.run('version', now)
-    meta.run('imported_at', now)
+  const source: LoadedSource = { name: file, bytes: readSourceFile(file), options: opts }
+  return db.transaction(() => {
+    const previous = opts.merge ? readMeta(db, 'version') : null
+    const earlier = opts.merge ? sourceList(db) : []
+    if (!opts.merge) db.exec('DELETE FROM places; DELETE FROM places_rtree; DELETE FROM place_names; DELETE FROM places_fts;')
+    const writer = new PlaceWriter(db, { defaults: rowDefaults(source) })
+    const report = checkSource(readSource(source, writer), opts)
+    rebuildBoxes(db)
+    rebuildNames(db)
+    const version = nextVersion(previous, [fingerprint(source)])
+    const sources = JSON.stringify([...new Set([...earlier, file])])
+    writeMeta(db, { version, imported_at: new Date().toISOString(), sources })
+    return { ...report, total: countPlaces(db), version }
   })()
 }
 
-export function describe(refused: readonly Refusal[], max = 20): string {
-  const lines = refused.slice(0, max).map(r => `  line ${r.line}: ${r.reason}`)
-  if (refused.length > max) lines.push(`  … and ${refused.length - max} more`)
+export function rowDefaults(source: LoadedSource): RowDefaults {
+  const { options } = source
+  return { datum: options.datum ?? 'wgs84', source: options.source ?? basename(source.name), category: options.category }
+}
+
+/** Reads one source into the writer (synchronously). */
+export function readSource(source: LoadedSource, writer: PlaceWriter): SourceReport {
+  const { bytes, encoding } = startSource(source, writer)
+  if (isGeoJson(source.name, bytes)) return readGeoJsonSource(source, bytes, writer)
+  const layout = readCsv(bytes, row => writer.add(row))
+  return sourceReport(source, encoding, layout.generatedIds, writer)
+}
+
+/** Reads one source into the writer, giving the event loop a turn every thousand rows or so. */
+export async function readSourceAsync(source: LoadedSource, writer: PlaceWriter): Promise<SourceReport> {
+  const { bytes, encoding } = startSource(source, writer)
+  // GeoJSON is one JSON.parse either way; files of that format are small.
+  if (isGeoJson(source.name, bytes)) return readGeoJsonSource(source, bytes, writer)
+  const layout = await readCsvAsync(bytes, row => writer.add(row))
+  return sourceReport(source, encoding, layout.generatedIds, writer)
+}
+
+function startSource(source: LoadedSource, writer: PlaceWriter) {
+  writer.nextSource(rowDefaults(source))
+  return toUtf8(source.bytes)
+}
+
+function readGeoJsonSource(source: LoadedSource, utf8: Buffer, writer: PlaceWriter): SourceReport {
+  for (const row of readGeoJson(utf8.toString('utf8'))) writer.add(row)
+  return sourceReport(source, 'json', false, writer)
+}
+
+function sourceReport(source: LoadedSource, encoding: SourceReport['encoding'], generatedIds: boolean, w: PlaceWriter): SourceReport {
+  return { file: source.name, encoding, accepted: w.accepted, refused: w.refused, refusedCount: w.refusedCount, generatedIds }
+}
+
+/** Refuses the source when strict and any row was bad, or when no row was good. */
+export function checkSource(report: SourceReport, opts: ImportOptions): SourceReport {
+  if (opts.strict && report.refusedCount > 0) {
+    throw new AppError('IMPORT_BAD_ROW', `${report.file}: ${report.refusedCount} bad row(s), nothing imported:\n${describe(report)}`, 400)
+  }
+  if (report.accepted === 0) {
+    throw new AppError('IMPORT_BAD_ROW', `${report.file}: no valid rows, nothing imported:\n${describe(report)}`, 400)
+  }
+  return report
+}
+
+/** GeoJSON by name, or by content (a URL need not end in .geojson). */
+function isGeoJson(name: string, utf8: Buffer): boolean {
+  if (/\.(geo)?json$/i.test(name.replace(/[?#].*$/, ''))) return true
+  const first = utf8.subarray(0, 256).toString('utf8').trimStart()[0]
+  return first === '{'
+}
+
+/** What decides a source's rows: its bytes and the options it is read with. */
+export function fingerprint(s: LoadedSource, bytesDigest = digest(s.bytes)): string {
+  const { datum, category } = s.options
+  return createHash('sha256')
+    .update(bytesDigest)
+    .update(JSON.stringify({ datum, category, source: s.options.source ?? basename(s.name) }))
+    .digest('hex')
+}
+
+export function digest(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** The same as digest, a few megabytes at a time with a turn of the event loop in between. */
+export async function digestAsync(bytes: Buffer, nextTurn: () => Promise<unknown>): Promise<string> {
+  const h = createHash('sha256')
+  for (let i = 0; i < bytes.length; i += 4 << 20) {
+    h.update(bytes.subarray(i, i + (4 << 20)))
+    await nextTurn()
+  }
+  return h.digest('hex')
+}
+
+/**
+ * The catalogue's version: a fingerprint of what it was built from (schema, sources, and the
+ * version merged into), so importing the same files again gives the same version.
+ */
+export function nextVersion(previous: string | null, fingerprints: readonly string[]): string {
+  const h = createHash('sha256').update(`schema ${SCHEMA_VERSION}\n`)
+  if (previous) h.update(`merged into ${previous}\n`)
+  for (const f of fingerprints) h.update(`${f}\n`)
+  return h.digest('hex').slice(0, 16)
+}
+
+export function writeMeta(db: Db, meta: Record<string, string>): void {
+  const put = db.prepare('INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES (?, ?)')
+  for (const [key, value] of Object.entries(meta)) put.run(key, value)
+}
+
+export function readMeta(db: Db, key: string): string | null {
+  return (db.prepare('SELECT value FROM catalogue_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
+}
+
+/** The files and URLs a catalogue was built from (empty for files written by older versions). */
+export function sourceList(db: Db): string[] {
+  try {
+    const list: unknown = JSON.parse(readMeta(db, 'sources') ?? '[]')
+    return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+export function countPlaces(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM places').get() as { n: number }).n
+}
+
+/** The refused rows as report lines. */
+export function describe(report: Pick<SourceReport, 'refused' | 'refusedCount'>, max = 20): string {
+  const lines = report.refused.slice(0, max).map(r => `  line ${r.line}: ${r.reason}`)
+  if (report.refusedCount > max) lines.push(`  … and ${report.refusedCount - max} more`)
   return lines.join('\n')
 }

@@ -1,58 +1,103 @@
+import { statSync } from 'node:fs'
 import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow } from './repository.js'
+
+export interface LiveCatalogueOptions {
+  /** Told when a replaced file cannot be opened; the previous catalogue keeps answering. */
+  readonly onReopenError?: (err: unknown) => void
+}
 
 /**
  * The catalogue a running server answers from. Requests always go through `current`, so a
  * refreshed database can be swapped in between two requests without a restart; the one it
  * replaces is closed once the swap is done.
+ *
+ * Imports and refreshes replace the file by renaming a new one over it. The refresh inside
+ * the server calls reopen() itself; a swap made by another process (the operator CLI) is
+ * noticed on the next query, when the file's inode no longer matches the open one.
  */
 export class LiveCatalogue {
   #current: Catalogue
+  #inode: number
+  /** A replacement that failed to open, so it is not retried on every query. */
+  #badInode: number | undefined
 
-  constructor(readonly file: string) {
-    this.#current = new Catalogue(file)
+  constructor(
+    readonly file: string,
+    private readonly opts: LiveCatalogueOptions = {},
+  ) {
+    this.#inode = inodeOf(file) ?? -1
+    this.#current = new Catalogue(file, { readonly: true })
   }
 
   get current(): Catalogue {
+    this.#follow()
     return this.#current
   }
 
   inBox(box: BoxQuery): PlaceRow[] {
-    return this.#current.inBox(box)
+    return this.current.inBox(box)
   }
 
   inBoxOfCategories(box: BoxQuery, categories: readonly string[]): PlaceRow[] {
-    return this.#current.inBoxOfCategories(box, categories)
+    return this.current.inBoxOfCategories(box, categories)
   }
 
   byId(id: string): PlaceRow | undefined {
-    return this.#current.byId(id)
+    return this.current.byId(id)
   }
 
   placesNamed(key: string): PlaceNameRow[] {
-    return this.#current.placesNamed(key)
+    return this.current.placesNamed(key)
   }
 
   placesNamedStartingWith(key: string, limit: number): PlaceNameRow[] {
-    return this.#current.placesNamedStartingWith(key, limit)
+    return this.current.placesNamedStartingWith(key, limit)
   }
 
   placesNamedContaining(key: string, limit: number): PlaceNameRow[] {
-    return this.#current.placesNamedContaining(key, limit)
+    return this.current.placesNamedContaining(key, limit)
   }
 
   stats(): CatalogueStats {
-    return this.#current.stats()
+    return this.current.stats()
   }
 
-  /** Re-opens the file (after it was replaced on disk) and closes the old connection. */
+  /**
+   * Re-opens the file (after it was replaced on disk) and closes the old connection. Throws,
+   * keeping the old connection, when the new file cannot be opened.
+   */
   reopen(): void {
-    const next = new Catalogue(this.file)
+    // The inode is read before opening: a swap in between costs one more reopen, never a stale one.
+    const inode = inodeOf(this.file) ?? -1
+    const next = new Catalogue(this.file, { readonly: true })
     const old = this.#current
     this.#current = next
+    this.#inode = inode
+    this.#badInode = undefined
     old.close()
+  }
+
+  #follow(): void {
+    const inode = inodeOf(this.file)
+    // A missing file (mid-rename on another system, or deleted by hand): keep what is open.
+    if (inode === undefined || inode === this.#inode || inode === this.#badInode) return
+    try {
+      this.reopen()
+    } catch (err) {
+      this.#badInode = inode
+      this.opts.onReopenError?.(err)
+    }
   }
 
   close(): void {
     this.#current.close()
+  }
+}
+
+function inodeOf(file: string): number | undefined {
+  try {
+    return statSync(file).ino
+  } catch {
+    return undefined
   }
 }

@@ -1,15 +1,18 @@
-import { parse } from 'csv-parse/sync'
+import { createHash } from 'node:crypto'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { CsvError, Parser, type Options } from 'csv-parse'
 import { AppError } from '../errors.js'
 import type { RawField, RawPlace } from './record.js'
 
 /**
  * Header names we recognise, per field (compared lower-case, spaces and dashes as underscores).
  * Covers the minimal layout `id,name,category,lat,lng`, the OSM export columns, the common
- * lat/lon and latitude/longitude pairs, and Chinese headers from operators' spreadsheets.
+ * lat/lon and latitude/longitude pairs, Wikidata and station lists, and Chinese headers from
+ * operators' spreadsheets.
  */
 const HEADER_ALIASES: Record<RawField, readonly string[]> = {
-  id: ['id', 'place_id', 'poi_id', 'code', '编号', 'id号'],
-  name: ['name', 'title', 'place', '名称', '名字', '店名'],
+  id: ['id', 'place_id', 'poi_id', 'station_id', 'osm_id', 'qid', 'code', '编号', 'id号'],
+  name: ['name', 'title', 'label', 'place', '名称', '名字', '店名'],
   nameZh: ['name_zh', 'name_cn', 'name:zh', '中文名'],
   nameEn: ['name_en', 'name:en', 'english_name', '英文名'],
   category: ['category', 'type', 'kind', 'class', '类别', '分类', '类型'],
@@ -23,20 +26,39 @@ const HEADER_ALIASES: Record<RawField, readonly string[]> = {
   source: ['source', '来源'],
 }
 
+/**
+ * csv-parse settings: `bom` so a BOM never sticks to the first header; quotes relaxed so a stray
+ * `"` inside an unquoted field (`5" Tower`) is kept as text instead of failing the whole file;
+ * rows may be shorter or longer than the header (spreadsheets trim trailing empty cells).
+ * Record delimiters (LF, CRLF, CR) are detected by the parser.
+ */
+const CSV_OPTIONS: Options = { bom: true, relax_quotes: true, relax_column_count: true }
+
+/** Input handed to the streaming parser between two turns of the event loop (about a thousand rows). */
+const SLICE_BYTES = 64 * 1024
+
+export interface CsvLayout {
+  readonly header: readonly string[]
+  /** Column index per recognised field. */
+  readonly columns: Partial<Record<RawField, number>>
+  /** True when the file has no id column and ids are derived from name and coordinates. */
+  readonly generatedIds: boolean
+}
+
 function normaliseHeader(h: string): string {
   return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_')
 }
 
 /** Maps each recognised field to its column index; throws when a required column is absent. */
-export function mapHeader(header: readonly string[]): Partial<Record<RawField, number>> {
+export function mapHeader(header: readonly string[]): CsvLayout {
   const names = header.map(normaliseHeader)
-  const map: Partial<Record<RawField, number>> = {}
+  const columns: Partial<Record<RawField, number>> = {}
   for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [RawField, readonly string[]][]) {
     const index = names.findIndex(n => aliases.includes(n))
-    if (index >= 0) map[field] = index
+    if (index >= 0) columns[field] = index
   }
-  const missing = (['id', 'lat', 'lng'] as const).filter(f => map[f] === undefined)
-  if (map.name === undefined && map.nameZh === undefined && map.nameEn === undefined) missing.push('name' as never)
+  const missing: string[] = (['lat', 'lng'] as const).filter(f => columns[f] === undefined)
+  if (columns.name === undefined && columns.nameZh === undefined && columns.nameEn === undefined) missing.push('name')
   if (missing.length > 0) {
     throw new AppError(
       'IMPORT_BAD_FILE',
@@ -45,34 +67,128 @@ export function mapHeader(header: readonly string[]): Partial<Record<RawField, n
       400,
     )
   }
-  return map
+  return { header, columns, generatedIds: columns.id === undefined }
 }
 
-/** CSV text (already decoded) → raw rows with their line numbers. */
-export function readCsv(text: string): RawPlace[] {
-  let records: { record: string[]; info: { lines: number } }[]
-  try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[]
-  } catch (err) {
-    const line = (err as { lines?: number }).lines
-    throw new AppError('IMPORT_BAD_FILE', `CSV cannot be read${line ? ` (line ${line})` : ''}: ${(err as Error).message}`, 400, {
-      cause: err,
-    })
-  }
-  const [head, ...rows] = records
-  if (!head) throw new AppError('IMPORT_BAD_FILE', 'the file is empty', 400)
-  const columns = mapHeader(head.record)
-  return rows.map(({ record, info }) => {
+/**
+ * A stable id for a row of a file without an id column: the same name and coordinates (as
+ * written) give the same id on every import, whatever the row order.
+ */
+export function generatedId(fields: Partial<Record<RawField, string>>): string {
+  const name = (fields.name ?? fields.nameZh ?? fields.nameEn ?? '').trim()
+  const key = `${name}\u001f${(fields.lat ?? '').trim()}\u001f${(fields.lng ?? '').trim()}`
+  return `gen:${createHash('sha1').update(key).digest('hex').slice(0, 16)}`
+}
+
+/** Turns parsed records into raw rows: the first is the header, blank lines are skipped. */
+class RecordMapper {
+  layout: CsvLayout | undefined
+  rows = 0
+  #columns: [RawField, number][] = []
+
+  map(record: string[], line: number): RawPlace | undefined {
+    if (!this.layout) {
+      this.layout = mapHeader(record)
+      this.#columns = Object.entries(this.layout.columns) as [RawField, number][]
+      return undefined
+    }
+    if (record.every(v => v.trim() === '')) return undefined
     const fields: Partial<Record<RawField, string>> = {}
-    for (const [field, index] of Object.entries(columns) as [RawField, number][]) {
+    for (const [field, index] of this.#columns) {
       const v = record[index]
       if (v !== undefined) fields[field] = v
     }
-    return { line: info.lines, fields }
+    if (this.layout.generatedIds) fields.id = generatedId(fields)
+    this.rows++
+    return { line, fields }
+  }
+
+  finish(): CsvLayout {
+    if (!this.layout) throw new AppError('IMPORT_BAD_FILE', 'the file is empty', 400)
+    if (this.rows === 0) throw new AppError('IMPORT_BAD_FILE', 'the file has a header but no rows', 400)
+    return this.layout
+  }
+}
+
+/**
+ * csv-parse's parser with its output taken at the source: each record goes straight to
+ * `onRecord` with its line, instead of through the stream (whose per-record cost, and the info
+ * object `on_record` builds for every record, outweighed the parsing itself on large files).
+ * The parser works synchronously inside write() and end(); failures are read back from it.
+ */
+class RowParser extends Parser {
+  failure: unknown
+
+  constructor(private readonly onRecord: (record: string[], line: number) => void) {
+    super(CSV_OPTIONS)
+    // Failures are read from `errored` right after each write; the event itself comes later.
+    this.on('error', () => undefined)
+  }
+
+  override push(chunk: unknown): boolean {
+    if (chunk === null) return super.push(null)
+    if (this.failure === undefined) {
+      try {
+        this.onRecord(chunk as string[], this.info.lines)
+      } catch (err) {
+        // Kept for the reader to throw: an exception must not unwind through the parser.
+        this.failure = err
+      }
+    }
+    return true
+  }
+
+  /** Throws what went wrong so far: a refused row handler, or the CSV itself. */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure
+    if (this.errored) throw readError(this.errored)
+  }
+}
+
+function rowParser(onRow: (row: RawPlace) => void): { parser: RowParser; mapper: RecordMapper } {
+  const mapper = new RecordMapper()
+  const parser = new RowParser((record, line) => {
+    const row = mapper.map(record, line)
+    if (row) onRow(row)
+  })
+  return { parser, mapper }
+}
+
+/**
+ * UTF-8 CSV bytes → raw rows, handed one by one to `onRow` as they are parsed, so even a
+ * million-row file is never held as records.
+ */
+export function readCsv(bytes: Buffer, onRow: (row: RawPlace) => void): CsvLayout {
+  const { parser, mapper } = rowParser(onRow)
+  parser.write(bytes)
+  parser.check()
+  parser.end()
+  parser.check()
+  return mapper.finish()
+}
+
+/**
+ * The same as readCsv, but hands the parser the bytes in small slices and gives the event loop
+ * a turn after each, so a server that refreshes its catalogue keeps answering while a large
+ * file is read.
+ */
+export async function readCsvAsync(bytes: Buffer, onRow: (row: RawPlace) => void): Promise<CsvLayout> {
+  const { parser, mapper } = rowParser(onRow)
+  for (let i = 0; i < bytes.length; i += SLICE_BYTES) {
+    parser.write(bytes.subarray(i, i + SLICE_BYTES))
+    parser.check()
+    await nextTurn()
+  }
+  parser.end()
+  parser.check()
+  return mapper.finish()
+}
+
+/** Parser errors name the line; anything else (a refused file, a database error) passes as is. */
+function readError(err: unknown): unknown {
+  if (!(err instanceof CsvError)) return err
+  const line = (err as { lines?: number }).lines
+  return new AppError('IMPORT_BAD_FILE', `CSV cannot be read${line ? ` (line ${line})` : ''}: ${(err as Error).message}`, 400, {
+    cause: err,
   })
 }

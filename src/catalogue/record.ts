@@ -33,49 +33,62 @@ export interface Refusal {
 }
 
 export const DEFAULT_CATEGORY = 'other'
-const DATUMS: readonly Datum[] = ['wgs84', 'gcj02', 'bd09']
+export const DATUMS: readonly Datum[] = ['wgs84', 'gcj02', 'bd09']
+
+/** What a row without a value of its own gets. */
+export interface RowDefaults {
+  /** Datum of rows without a datum column of their own. */
+  readonly datum: Datum
+  /** Provenance stored with rows without a `source` column. */
+  readonly source: string
+  /** Category of rows without one (e.g. `metro_station` for a station list). */
+  readonly category?: string
+}
 
 /**
- * Checks one row and converts its coordinates to WGS-84. `defaultDatum` applies when the row has
- * no datum column of its own. Returns the record, or the reason it was refused.
+ * Checks one row and converts its coordinates to WGS-84. Returns the record, or the reason it
+ * was refused.
  */
-export function toRecord(raw: RawPlace, defaultDatum: Datum, defaultSource: string): PlaceRecord | Refusal {
+export function toRecord(raw: RawPlace, defaults: RowDefaults): PlaceRecord | Refusal {
   const f = raw.fields
-  const refuse = (reason: string): Refusal => ({ line: raw.line, reason })
   const id = clean(f.id)
   const name = clean(f.name) ?? clean(f.nameZh) ?? clean(f.nameEn)
-  if (!id) return refuse('missing id')
-  if (!name) return refuse('missing name')
+  if (!id) return refusal(raw.line, 'missing id')
+  if (!name) return refusal(raw.line, 'missing name')
   const latText = clean(f.lat)
   const lngText = clean(f.lng)
-  if (!latText || !lngText) return refuse('missing latitude or longitude')
+  if (!latText || !lngText) return refusal(raw.line, 'missing latitude or longitude')
   const lat = decimal(latText)
   const lng = decimal(lngText)
-  if (lat === undefined) return refuse(`latitude ${JSON.stringify(latText)} is not a number`)
-  if (lng === undefined) return refuse(`longitude ${JSON.stringify(lngText)} is not a number`)
+  if (lat === undefined) return refusal(raw.line, `latitude ${JSON.stringify(latText)} is not a number`)
+  if (lng === undefined) return refusal(raw.line, `longitude ${JSON.stringify(lngText)} is not a number`)
   if (Math.abs(lat) > 90) {
     const hint = Math.abs(lng) <= 90 ? ' (latitude and longitude look swapped)' : ''
-    return refuse(`latitude ${latText} is outside -90..90${hint}`)
+    return refusal(raw.line, `latitude ${latText} is outside -90..90${hint}`)
   }
-  if (Math.abs(lng) > 180) return refuse(`longitude ${lngText} is outside -180..180`)
+  if (Math.abs(lng) > 180) return refusal(raw.line, `longitude ${lngText} is outside -180..180`)
   const datumText = clean(f.datum)?.toLowerCase().replace(/[^a-z0-9]/g, '')
-  const datum = datumText ? DATUMS.find(d => d === datumText) : defaultDatum
-  if (!datum) return refuse(`unknown datum ${JSON.stringify(f.datum)} (expected wgs84, gcj02 or bd09)`)
+  const datum = datumText ? DATUMS.find(d => d === datumText) : defaults.datum
+  if (!datum) return refusal(raw.line, `unknown datum ${JSON.stringify(f.datum)} (expected wgs84, gcj02 or bd09)`)
   const point = toWgs84({ lat, lng }, datum)
   return {
     id,
     name,
     nameZh: clean(f.nameZh),
     nameEn: clean(f.nameEn),
-    category: clean(f.category)?.toLowerCase() ?? DEFAULT_CATEGORY,
+    category: clean(f.category)?.toLowerCase() ?? defaults.category ?? DEFAULT_CATEGORY,
     lat: point.lat,
     lng: point.lng,
     address: clean(f.address),
     phone: clean(f.phone),
     url: cleanUrl(f.url),
     pictureUrl: cleanUrl(f.pictureUrl),
-    source: clean(f.source) ?? defaultSource,
+    source: clean(f.source) ?? defaults.source,
   }
+}
+
+function refusal(line: number, reason: string): Refusal {
+  return { line, reason }
 }
 
 export function isRefusal(r: PlaceRecord | Refusal): r is Refusal {
@@ -83,9 +96,10 @@ export function isRefusal(r: PlaceRecord | Refusal): r is Refusal {
 }
 
 /** Trims spaces, a stray BOM and CR (Excel exports), and turns empty into null. */
-function clean(v: string | undefined): string | null {
+export function clean(v: string | undefined): string | null {
   if (v === undefined) return null
-  const t = v.replace(/^\uFEFF/, '').replace(/\r/g, '').trim()
+  // trim() also drops U+FEFF; a CR inside a multi-line cell goes too, so none is ever stored.
+  const t = (v.includes('\r') ? v.replace(/\r/g, '') : v).trim()
   return t === '' ? null : t
 }
 

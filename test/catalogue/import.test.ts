@@ -1,15 +1,25 @@
-import { writeFileSync } from 'node:fs'
+import { parse } from 'csv-parse/sync'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { openDb } from '../../src/catalogue/db.js'
+import { openDb, type Db } from '../../src/catalogue/db.js'
 import { importFile } from '../../src/catalogue/import.js'
+import { exportCatalogue } from '../../src/catalogue/inspect.js'
 import { Catalogue } from '../../src/catalogue/repository.js'
-import { DATA } from '../helpers/paths.js'
+import { gcj02ToWgs84 } from '../../src/geo/datum.js'
+import { CASES, DATA } from '../helpers/paths.js'
 
+/** A fresh catalogue file in its own test folder (t.testdir() empties the folder on each call). */
 function tempDb(t: { testdir(): string }) {
-  const file = join(t.testdir(), 'c.sqlite')
-  return { file, db: openDb(file, { create: true }) }
+  const dir = t.testdir()
+  const file = join(dir, 'c.sqlite')
+  return { dir, file, db: openDb(file, { create: true }) }
 }
+
+const TEXT_COLUMNS = ['id', 'name', 'name_zh', 'name_en', 'category', 'address', 'phone', 'url', 'picture_url', 'source']
+/** Every stored value of every place, in id order (the rowid is storage detail, left out). */
+const allRows = (db: Db) =>
+  db.prepare(`SELECT ${TEXT_COLUMNS.join(', ')}, lat, lng FROM places ORDER BY id`).all() as Record<string, string | number | null>[]
 
 t.test('imports the OSM export and reads it back by box and id', async t => {
   const { file, db } = tempDb(t)
@@ -28,8 +38,7 @@ t.test('imports the OSM export and reads it back by box and id', async t => {
 })
 
 t.test('reads the minimal layout and GeoJSON points, lines and polygons', async t => {
-  const { db } = tempDb(t)
-  const dir = t.testdir()
+  const { dir, db } = tempDb(t)
   const csv = join(dir, 'min.csv')
   writeFileSync(csv, 'id,name,category,lat,lng\na1,"Inn, ""Quoted""",hotel,31.2,121.4\n')
   t.equal(importFile(db, csv).accepted, 1)
@@ -42,30 +51,49 @@ t.test('reads the minimal layout and GeoJSON points, lines and polygons', async 
         { type: 'Feature', id: 'g1', geometry: { type: 'Point', coordinates: [121.5, 31.3] }, properties: { name: 'Point place', category: 'cafe' } },
         // An L-shaped building: its centroid falls outside it, the stored point must not.
         { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [3, 0], [3, 1], [1, 1], [1, 3], [0, 3], [0, 0]]] }, properties: { id: 'g2', name: 'L' } },
+        // A U shape as the first polygon of a MultiPolygon: the centroid (1.5, ~1.1) is in the gap.
+        {
+          type: 'Feature',
+          geometry: { type: 'MultiPolygon', coordinates: [[[[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]]] },
+          properties: { id: 'g3', name: 'U' },
+        },
+        { type: 'Feature', geometry: { type: 'LineString', coordinates: [[10, 10], [11, 10], [12, 10]] }, properties: { id: 'g4', name: 'Street' } },
       ],
     }),
   )
   const report = importFile(db, geo)
-  t.equal(report.accepted, 2)
-  t.equal(report.total, 2, 'an import replaces the catalogue unless merging')
-  const l = db.prepare("SELECT lat, lng FROM places WHERE id = 'g2'").get() as { lat: number; lng: number }
+  t.equal(report.accepted, 4)
+  t.equal(report.encoding, 'json')
+  t.equal(report.total, 4, 'an import replaces the catalogue unless merging')
+  const point = (id: string) => db.prepare('SELECT lat, lng FROM places WHERE id = ?').get(id) as { lat: number; lng: number }
+  const l = point('g2')
   const insideL = (l.lng >= 0 && l.lng <= 3 && l.lat >= 0 && l.lat <= 1) || (l.lng >= 0 && l.lng <= 1 && l.lat >= 0 && l.lat <= 3)
   t.ok(insideL, `point ${l.lng},${l.lat} lies inside the L`)
-  t.equal(importFile(db, csv, { merge: true }).total, 3)
+  const u = point('g3')
+  const insideU = (u.lat >= 0 && u.lat <= 1) || ((u.lng <= 1 || u.lng >= 2) && u.lat <= 3)
+  t.ok(insideU && u.lng >= 0 && u.lng <= 3, `point ${u.lng},${u.lat} lies inside the U, not in its gap`)
+  t.same(point('g4'), { lat: 10, lng: 11 }, 'a line is represented by its middle vertex')
+  t.same(point('g1'), { lat: 31.3, lng: 121.5 }, 'GeoJSON order is [lng, lat]')
+  t.equal(importFile(db, csv, { merge: true }).total, 5)
 })
 
 t.test('converts GCJ-02 rows to WGS-84 by the datum column', async t => {
-  const { db } = tempDb(t)
-  const csv = join(t.testdir(), 'gcj.csv')
+  const { dir, db } = tempDb(t)
+  const csv = join(dir, 'gcj.csv')
   writeFileSync(csv, 'id,name,category,lat,lng,crs\nn1,Nanjing Road,street,31.236712,121.481236,gcj02\n')
   importFile(db, csv)
   const p = db.prepare('SELECT lat, lng FROM places').get() as { lat: number; lng: number }
   t.ok(Math.abs(p.lat - 31.238659) < 2e-6 && Math.abs(p.lng - 121.476722) < 2e-6, `${p.lat},${p.lng}`)
+  // The --datum option covers files without a datum column; a row's own column still wins.
+  writeFileSync(csv, 'id,name,lat,lng,crs\nn1,Nanjing Road,31.236712,121.481236,\nn2,Already WGS,31.238659,121.476722,wgs84\n')
+  importFile(db, csv, { datum: 'gcj02' })
+  const rows = db.prepare('SELECT id, lat, lng FROM places ORDER BY id').all() as { id: string; lat: number; lng: number }[]
+  t.ok(Math.abs(rows[0]!.lat - 31.238659) < 2e-6, 'n1 converted by the option')
+  t.same(rows[1], { id: 'n2', lat: 31.238659, lng: 121.476722 }, 'n2 kept as its own column says')
 })
 
 t.test('reports bad rows with their line numbers; --strict changes nothing', async t => {
-  const { db } = tempDb(t)
-  const dir = t.testdir()
+  const { dir, db } = tempDb(t)
   const good = join(dir, 'good.csv')
   writeFileSync(good, 'id,name,category,lat,lng\nk1,Keep,hotel,31,121\n')
   importFile(db, good)
@@ -84,12 +112,219 @@ t.test('reports bad rows with their line numbers; --strict changes nothing', asy
 })
 
 t.test('refuses an empty file or one without coordinates, changing nothing', async t => {
-  const { db } = tempDb(t)
-  const dir = t.testdir()
+  const { dir, db } = tempDb(t)
   const empty = join(dir, 'empty.csv')
   writeFileSync(empty, '')
   t.throws(() => importFile(db, empty), { code: 'IMPORT_BAD_FILE' })
   const noLat = join(dir, 'nolat.csv')
   writeFileSync(noLat, 'id,name\n1,a\n')
   t.throws(() => importFile(db, noLat), { code: 'IMPORT_BAD_FILE', message: /no lat, lng column/ })
+  const unclosed = join(dir, 'unclosed.csv')
+  writeFileSync(unclosed, 'id,name,lat,lng\na1,Fine,31,121\na2,"Never closed,31,121\n')
+  t.throws(() => importFile(db, unclosed), { code: 'IMPORT_BAD_FILE', message: /^CSV cannot be read \(line \d\): Quote Not Closed/ })
+  const headerOnly = join(dir, 'header.csv')
+  writeFileSync(headerOnly, 'id,name,lat,lng\r\n\r\n')
+  t.throws(() => importFile(db, headerOnly), { code: 'IMPORT_BAD_FILE', message: /header but no rows/ })
+  t.equal(allRows(db).length, 0)
+})
+
+// Case 17: the same four rows saved by Excel as UTF-8 with BOM + CRLF, and as GBK.
+const CASE17 = `${CASES}/17-csv-encoding`
+const C17_ROWS = [
+  { id: 'c1', name: '全季酒店(上海人民广场店)', lat: 31.233114, lng: 121.473701, address: '上海市黄浦区西藏中路' },
+  { id: 'c2', name: '亚朵酒店, "人民广场"店', lat: 31.228168, lng: 121.478255, address: '上海市黄浦区福州路' },
+  { id: 'c3', name: '桔子水晶酒店', lat: 31.227268, lng: 121.467325, address: '上海市黄浦区南京东路' },
+]
+
+for (const [file, encoding] of [
+  ['hotels-utf8-bom-crlf.csv', 'utf-8'],
+  ['hotels-gbk.csv', 'gb18030'],
+] as const) {
+  t.test(`case 17: ${file} gives exactly c1..c3, byte for byte, and refuses c4 with its line`, async t => {
+    const { db } = tempDb(t)
+    const report = importFile(db, `${CASE17}/${file}`)
+    t.equal(report.encoding, encoding)
+    t.equal(report.accepted, 3)
+    t.equal(report.refusedCount, 1)
+    t.same(report.refused, [{ line: 5, reason: 'latitude 121.473701 is outside -90..90 (latitude and longitude look swapped)' }])
+    const rows = allRows(db)
+    t.same(rows.map(r => r.id), ['c1', 'c2', 'c3'])
+    C17_ROWS.forEach((want, i) => {
+      const got = rows[i]!
+      t.same(Buffer.from(String(got.name)), Buffer.from(want.name), `${want.id} name bytes`)
+      t.equal(got.address, want.address)
+      t.equal(got.category, 'hotel')
+      t.equal(got.url, `https://hotels.example.com/h/${want.id}`)
+      // The file says crs=gcj02: the catalogue stores the WGS-84 position of the point shown.
+      const wgs = gcj02ToWgs84({ lat: want.lat, lng: want.lng })
+      t.equal(got.lat, wgs.lat)
+      t.equal(got.lng, wgs.lng)
+    })
+    for (const row of rows) {
+      for (const column of TEXT_COLUMNS) {
+        const v = row[column]
+        if (typeof v !== 'string') continue
+        t.notOk(v.startsWith('\uFEFF') || v.endsWith('\r') || v.includes('\uFFFD'), `${row.id}.${column} is clean`)
+      }
+    }
+    t.throws(() => importFile(db, `${CASE17}/${file}`, { strict: true }), { code: 'IMPORT_BAD_ROW', message: /line 5: latitude/ })
+    t.equal(allRows(db).length, 3, '--strict refused the file and changed nothing')
+  })
+}
+
+t.test('decodes UTF-16 with a BOM, and refuses what is neither UTF-8 nor GBK, naming the encoding', async t => {
+  const { dir, db } = tempDb(t)
+  const utf16 = join(dir, 'utf16.csv')
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name,lat,lng\r\nu1,汉庭酒店,31.2,121.4\r\n', 'utf16le')]))
+  t.match(importFile(db, utf16), { encoding: 'utf-16le', accepted: 1 })
+  t.equal(allRows(db)[0]!.name, '汉庭酒店')
+  const noBom = join(dir, 'utf16-no-bom.csv')
+  writeFileSync(noBom, Buffer.from('id,name,lat,lng\r\nu1,汉庭酒店,31.2,121.4\r\n', 'utf16le'))
+  t.throws(() => importFile(db, noBom), { code: 'IMPORT_BAD_FILE', message: /UTF-16/ })
+  const binary = join(dir, 'latin1.csv')
+  // 0xFF never occurs in UTF-8 or in GB18030.
+  writeFileSync(binary, Buffer.concat([Buffer.from('id,name,lat,lng\nx1,Caf'), Buffer.from([0xff]), Buffer.from(',31.2,121.4\n')]))
+  t.throws(() => importFile(db, binary), { code: 'IMPORT_BAD_FILE', message: /neither UTF-8 nor GBK\/GB18030/ })
+  t.same(allRows(db).map(r => r.id), ['u1'], 'the refused files changed nothing')
+})
+
+t.test('reads CRLF, quoted commas, quotes and line breaks, stray quotes, and skips blank rows', async t => {
+  const { dir, db } = tempDb(t)
+  const csv = join(dir, 'excel.csv')
+  writeFileSync(
+    csv,
+    'id,name,category,lat,lng,address\r\n' +
+      'q1,"Inn, ""Quoted""\r\nEast wing",hotel,31.1,121.1,"No. 1, Road"\r\n' +
+      '\r\n' +
+      ',,,,,\r\n' +
+      'q2,5" Tower,hotel,31.2,121.2, spaced \r\n' +
+      'q3,Short row,cafe,31.3,121.3\r\n',
+  )
+  const report = importFile(db, csv)
+  t.equal(report.accepted, 3)
+  t.same(report.refused, [])
+  t.same(
+    allRows(db).map(r => [r.id, r.name, r.address]),
+    [
+      ['q1', 'Inn, "Quoted"\nEast wing', 'No. 1, Road'],
+      ['q2', '5" Tower', 'spaced'],
+      ['q3', 'Short row', null],
+    ],
+  )
+})
+
+/**
+ * Every CSV of the shared data imports; the refusals are the rows its README says lack a
+ * coordinate or a name. (world_cities: see the generated-id test below; it is large.)
+ */
+const DATA_FILES = [
+  { file: 'shanghai_admin_divisions.csv', accepted: 217, refused: 33, reason: 'missing latitude or longitude' },
+  { file: 'shanghai_landmarks_osm.csv', accepted: 1050, refused: 0 },
+  { file: 'shanghai_metro_stations_2017.csv', accepted: 302, refused: 0 },
+  { file: 'shanghai_places_wikidata.csv', accepted: 1103, refused: 13, reason: 'missing name' },
+  { file: 'shanghai_poi_osm.csv', accepted: 1891, refused: 0 },
+  { file: 'world_poi_osm_benchmark.csv', accepted: 63001, refused: 559, reason: 'missing name' },
+]
+for (const want of DATA_FILES) {
+  t.test(`imports ${want.file}: ${want.accepted} accepted, ${want.refused} refused`, async t => {
+    const { db } = tempDb(t)
+    const report = importFile(db, `${DATA}/${want.file}`)
+    t.equal(report.accepted, want.accepted)
+    t.equal(report.refusedCount, want.refused)
+    if (want.reason) t.ok(report.refused.every(r => r.reason === want.reason), want.reason)
+    t.equal(report.generatedIds, false)
+    // Each refused line really is a row without a name or coordinate in the file.
+    const records = parse(readFileSync(`${DATA}/${want.file}`), { columns: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[]
+    const byLine = new Map(records.map(r => [r.info.lines, r.record]))
+    for (const r of report.refused.slice(0, 50)) {
+      const row = byLine.get(r.line)!
+      const blank = want.reason === 'missing name' ? !(row.name ?? row.label ?? '').trim() : !row.lat?.trim() || !row.lon?.trim()
+      t.ok(blank, `line ${r.line}`)
+    }
+  })
+}
+
+t.test('the metro stations take their ids from station_id and a category from --category', async t => {
+  const { db } = tempDb(t)
+  importFile(db, `${DATA}/shanghai_metro_stations_2017.csv`, { category: 'metro_station' })
+  t.match(db.prepare("SELECT id, name, name_zh, name_en, category FROM places WHERE name_zh = '人民广场'").get(), {
+    name: '人民广场',
+    nameEn: undefined,
+    name_en: "People's Square",
+    category: 'metro_station',
+  })
+})
+
+t.test('a file without an id column gets ids from name and coordinates, stable whatever the row order', async t => {
+  const { dir, db } = tempDb(t)
+  const lines = readFileSync(`${DATA}/world_cities_geonames.csv`, 'utf8').split('\n')
+  const header = lines[0]!
+  const body = lines.slice(1, 3001).filter(Boolean)
+  const forward = join(dir, 'cities.csv')
+  const backward = join(dir, 'cities-reversed.csv')
+  writeFileSync(forward, [header, ...body].join('\n'))
+  writeFileSync(backward, [header, ...body.reverse()].join('\n'))
+  const a = importFile(db, forward)
+  t.equal(a.generatedIds, true)
+  t.equal(a.accepted, 3000)
+  const first = allRows(db)
+  importFile(db, backward)
+  t.same(allRows(db), first.map(r => ({ ...r, source: 'cities-reversed.csv' })) as never, 'same ids and rows from the reversed file')
+  t.match(first[0]!.id, /^gen:[0-9a-f]{16}$/)
+  t.match(db.prepare("SELECT id FROM places WHERE name = 'El Tarter'").get(), { id: first.find(r => r.name === 'El Tarter')!.id })
+})
+
+t.test('importing the same file again gives the same catalogue and version', async t => {
+  const { dir, db } = tempDb(t)
+  const other = openDb(join(dir, 'other.sqlite'), { create: true })
+  t.teardown(() => other.close())
+  const file = `${CASE17}/hotels-utf8-bom-crlf.csv`
+  const first = importFile(db, file)
+  const before = allRows(db)
+  const again = importFile(db, file)
+  t.same(allRows(db), before)
+  t.equal(again.version, first.version)
+  t.equal(importFile(other, file).version, first.version, 'another database, same version')
+  t.same(allRows(other), before)
+  const merged = importFile(db, `${DATA}/shanghai_metro_stations_2017.csv`, { merge: true })
+  t.not(merged.version, first.version, 'a merge makes a new version')
+})
+
+t.test('merging updates by id; an id repeated within one file is still refused', async t => {
+  const { dir, db } = tempDb(t)
+  const base = join(dir, 'base.csv')
+  writeFileSync(base, 'id,name,lat,lng\na,Alpha,31,121\nb,Bravo,31.1,121.1\n')
+  importFile(db, base)
+  const more = join(dir, 'more.csv')
+  writeFileSync(more, 'id,name,lat,lng\nb,Bravo New,31.2,121.2\nc,Charlie,31.3,121.3\nb,Bravo Again,31.4,121.4\n')
+  const report = importFile(db, more, { merge: true })
+  t.equal(report.accepted, 2)
+  t.same(report.refused, [{ line: 4, reason: 'duplicate id "b" (first on line 2)' }])
+  t.same(
+    allRows(db).map(r => [r.id, r.name, r.lat]),
+    [
+      ['a', 'Alpha', 31],
+      ['b', 'Bravo New', 31.2],
+      ['c', 'Charlie', 31.3],
+    ],
+  )
+  const boxes = db.prepare('SELECT count(*) AS n FROM places_rtree').get() as { n: number }
+  t.equal(boxes.n, 3, 'one R*Tree entry per place')
+})
+
+t.test('exports the catalogue as CSV that imports back to the same rows', async t => {
+  const { dir, file, db } = tempDb(t)
+  importFile(db, `${CASE17}/hotels-gbk.csv`)
+  const before = allRows(db)
+  db.close()
+  let csv = ''
+  t.equal(await exportCatalogue(file, chunk => void (csv += chunk)), 3)
+  t.match(csv, /^id,name,name_zh,name_en,category,lat,lng,crs,address,phone,url,picture_url,source\n/)
+  t.match(csv, /\nc2,"亚朵酒店, ""人民广场""店",,,hotel,/)
+  const out = join(dir, 'export.csv')
+  writeFileSync(out, csv)
+  const again = openDb(join(dir, 'again.sqlite'), { create: true })
+  t.teardown(() => again.close())
+  importFile(again, out)
+  t.same(allRows(again), before)
 })

@@ -1,0 +1,196 @@
+/**
+ * The operator's catalogue tool: npm run catalogue -- <command> [options]
+ *
+ *   import <file|url>... [--merge] [--strict] [--datum wgs84|gcj02|bd09] [--category C] [--source NAME]
+ *   refresh [--force]            rebuild from the configured sources (CATALOGUE_SOURCES / accounts file)
+ *   stats [--json]               places, categories, version, imported at, sources
+ *   export [--out FILE]          the catalogue as CSV (stdout by default)
+ *
+ * Common: --account ID (that account's catalogue), --db FILE (this file), --wait (wait for a
+ * running import or refresh instead of refusing).
+ * Imports and refreshes build a new file beside the catalogue and swap it in when complete,
+ * so a running server keeps answering from the old one and picks the new one up by itself.
+ */
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { describe, type ImportOptions } from '../src/catalogue/import.js'
+import { exportCatalogue, inspectCatalogue } from '../src/catalogue/inspect.js'
+import { rebuildCatalogue, type RebuildReport, type SourceSpec } from '../src/catalogue/rebuild.js'
+import { DATUMS } from '../src/catalogue/record.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { isAppError } from '../src/errors.js'
+import type { Datum } from '../src/geo/datum.js'
+import { catalogueJobs } from '../src/refresh-jobs.js'
+
+const USAGE = `usage: npm run catalogue -- <command> [options]
+  import <file|url>... [--merge] [--strict] [--datum wgs84|gcj02|bd09] [--category C] [--source NAME]
+  refresh [--force]
+  stats [--json]
+  export [--out FILE]
+common options: --account ID, --db FILE, --wait`
+
+/** Progress is shown once an import passes this many rows (small files finish before it matters). */
+const PROGRESS_FROM_ROWS = 5000
+/** The longest --wait for another import or refresh (ms). */
+const WAIT_MS = 30 * 60_000
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    merge: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+    wait: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    datum: { type: 'string' },
+    category: { type: 'string' },
+    source: { type: 'string' },
+    account: { type: 'string' },
+    db: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+})
+
+class UsageError extends Error {}
+
+function catalogueFile(config: Config): string {
+  if (values.db) return values.db
+  if (!values.account) return config.dbFile
+  const account = config.accounts.find(a => a.id === values.account)
+  if (!account) throw new UsageError(`no account ${values.account} (known: ${config.accounts.map(a => a.id).join(', ')})`)
+  return account.dbFile
+}
+
+/** Rows so far on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
+function progress(): { update(p: { source: string; rows: number }): void; done(): void } {
+  const tty = process.stderr.isTTY
+  const started = performance.now()
+  let last = 0
+  let shown = false
+  return {
+    update({ source, rows }) {
+      const now = performance.now()
+      if (rows < PROGRESS_FROM_ROWS || now - last < (tty ? 200 : 5000)) return
+      last = now
+      shown = true
+      const rate = Math.round(rows / ((now - started) / 1000))
+      const line = `  ${source}: ${rows.toLocaleString('en')} rows read (${rate.toLocaleString('en')} rows/s)`
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`)
+    },
+    done() {
+      if (shown && tty) process.stderr.write('\r\x1b[K')
+    },
+  }
+}
+
+function printReport(report: RebuildReport, seconds: number): void {
+  for (const s of report.sources) {
+    const ids = s.generatedIds ? ', ids made from name and coordinates (no id column)' : ''
+    process.stdout.write(`${s.file} (${s.encoding}${ids}): ${s.accepted} accepted, ${s.refusedCount} refused\n`)
+    if (s.refusedCount > 0) process.stdout.write(`${describe(s)}\n`)
+  }
+  const before = report.previous ? ` (was ${report.previous.places})` : ''
+  process.stdout.write(
+    `The catalogue ${report.file} now holds ${report.places} places${before}, version ${report.version}; built in ${seconds.toFixed(2)} s.\n`,
+  )
+}
+
+async function rebuild(config: Config, sources: SourceSpec[], merge: boolean, minRatio: number): Promise<void> {
+  const file = catalogueFile(config)
+  const shown = progress()
+  const started = performance.now()
+  try {
+    const report = await rebuildCatalogue(file, sources, {
+      merge,
+      minRatio,
+      limits: { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes },
+      waitMs: values.wait ? WAIT_MS : 0,
+      onProgress: p => shown.update(p),
+    })
+    shown.done()
+    printReport(report, (performance.now() - started) / 1000)
+  } catch (err) {
+    shown.done()
+    throw err
+  }
+}
+
+async function main(): Promise<number> {
+  const [command, ...args] = positionals
+  if (values.help || !command) {
+    process.stderr.write(`${USAGE}\n`)
+    return values.help ? 0 : 2
+  }
+  const config = loadConfig()
+  switch (command) {
+    case 'import': {
+      if (args.length === 0) throw new UsageError('import needs at least one file or URL')
+      const datum = values.datum?.toLowerCase()
+      if (datum !== undefined && !DATUMS.includes(datum as Datum)) throw new UsageError('--datum must be wgs84, gcj02 or bd09')
+      const options: ImportOptions = { strict: values.strict, datum: datum as Datum | undefined, category: values.category, source: values.source }
+      // Several files: the first replaces the catalogue (unless --merge), the others add to it.
+      await rebuild(config, args.map(location => ({ location, options })), values.merge, 0)
+      return 0
+    }
+    case 'refresh': {
+      const file = catalogueFile(config)
+      const job = catalogueJobs(config).find(j => j.file === file)
+      if (!job || job.sources.length === 0) {
+        throw new UsageError(`no sources are configured for ${file}: set CATALOGUE_SOURCES (or "sources" in the accounts file)`)
+      }
+      await rebuild(config, [...job.sources], false, values.force ? 0 : config.refresh.minRatio)
+      return 0
+    }
+    case 'stats': {
+      const r = inspectCatalogue(catalogueFile(config))
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`)
+        return 0
+      }
+      const lines = [
+        `file:        ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)`,
+        `places:      ${r.places}`,
+        `version:     ${r.version ?? '-'}`,
+        `imported at: ${r.importedAt ?? '-'}`,
+        `sources:     ${r.sources.length ? r.sources.join(', ') : '-'}`,
+        'categories:',
+        ...r.categories.map(c => `  ${String(c.places).padStart(9)}  ${c.category}`),
+      ]
+      process.stdout.write(`${lines.join('\n')}\n`)
+      return 0
+    }
+    case 'export': {
+      const out = values.out ? createWriteStream(values.out) : process.stdout
+      const rows = await exportCatalogue(catalogueFile(config), async chunk => {
+        if (!out.write(chunk)) await once(out, 'drain')
+      })
+      if (values.out) {
+        out.end()
+        await once(out, 'finish')
+        process.stderr.write(`Exported ${rows} places to ${values.out}.\n`)
+      }
+      return 0
+    }
+    default:
+      throw new UsageError(`unknown command ${command}`)
+  }
+}
+
+main().then(
+  code => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n${USAGE}\n`)
+      process.exitCode = 2
+      return
+    }
+    const unchanged = positionals[0] === 'import' || positionals[0] === 'refresh' ? 'Nothing was changed: ' : ''
+    process.stderr.write(`${unchanged}${isAppError(err) ? err.message : ((err as Error).stack ?? String(err))}\n`)
+    // 75 (EX_TEMPFAIL): another import or refresh is running; try again later or pass --wait.
+    process.exitCode = isAppError(err, 'CATALOGUE_BUSY') ? 75 : 1
+  },
+)

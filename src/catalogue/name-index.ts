@@ -10,25 +10,23 @@ const NAMES_PER_TURN = 2000
  * the R*Tree, they are built once from the finished table rather than row by row.
  */
 export function rebuildNames(db: Db): void {
-  const { rows, add } = prepare(db)
-  // In batches: better-sqlite3 allows no other statement while an iterator is open.
-  for (let after = 0; ; ) {
-    const batch = rows.all(after, NAMES_PER_TURN)
-    for (const row of batch) add(row)
-    if (batch.length < NAMES_PER_TURN) return
-    after = batch[batch.length - 1]!.rowid
-  }
+  for (const _ of batches(db));
 }
 
-/** The same as rebuildNames, in rowid ranges with a turn of the event loop between them. */
+/** The same as rebuildNames, with a turn of the event loop between batches. */
 export async function rebuildNamesAsync(db: Db, nextTurn: () => Promise<unknown>): Promise<void> {
+  for (const _ of batches(db)) await nextTurn()
+}
+
+/** Indexes the names batch by batch (better-sqlite3 allows no other statement while an iterator is open). */
+function* batches(db: Db): Generator<void> {
   const { rows, add } = prepare(db)
   for (let after = 0; ; ) {
     const batch = rows.all(after, NAMES_PER_TURN)
     for (const row of batch) add(row)
     if (batch.length < NAMES_PER_TURN) return
     after = batch[batch.length - 1]!.rowid
-    await nextTurn()
+    yield
   }
 }
 

@@ -1,18 +1,8 @@
 import { toWgs84, type Datum } from '../geo/datum.js'
+import type { PlaceRow } from './repository.js'
 
-/** One place ready to store: trimmed strings, WGS-84 coordinates. */
-export interface PlaceRecord {
-  readonly id: string
-  readonly name: string
-  readonly nameZh: string | null
-  readonly nameEn: string | null
-  readonly category: string
-  readonly lat: number
-  readonly lng: number
-  readonly address: string | null
-  readonly phone: string | null
-  readonly url: string | null
-  readonly pictureUrl: string | null
+/** One place ready to store: a stored row plus where it came from. */
+export interface PlaceRecord extends PlaceRow {
   readonly source: string
 }
 

@@ -25,9 +25,10 @@ function ensureCatalogue(config: Config): string | undefined {
   }
 }
 
-function banner(config: Config, built: string | undefined): string {
+function banner(config: Config, built: string | undefined, port: number): string {
   const account = config.accounts[0]!
-  const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}${account.path}`
+  // The bound port, not the configured one: PORT=0 asks the system for a free port.
+  const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}${account.path}`
   const urlOption = config.host === DEFAULT_HOST && config.port === DEFAULT_PORT ? '' : ` --url ${local}`
   const lines = [
     '',
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
     })
   }
   await app.listen({ host: config.host, port: config.port })
-  process.stdout.write(banner(config, built))
+  const address = app.server.address()
+  process.stdout.write(banner(config, built, typeof address === 'object' && address ? address.port : config.port))
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceRow } from './repository.js'
+import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceRow, type PointRow } from './repository.js'
 
 /**
  * The catalogue a running server answers from. Requests always go through `current`, so a
@@ -18,6 +18,14 @@ export class LiveCatalogue {
 
   inBox(box: BoxQuery): PlaceRow[] {
     return this.#current.inBox(box)
+  }
+
+  pointsInBox(box: BoxQuery): PointRow[] {
+    return this.#current.pointsInBox(box)
+  }
+
+  placesByKey(keys: readonly number[]): PlaceRow[] {
+    return this.#current.placesByKey(keys)
   }
 
   byId(id: string): PlaceRow | undefined {

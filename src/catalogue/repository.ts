@@ -16,6 +16,14 @@ export interface PlaceRow {
   readonly pictureUrl: string | null
 }
 
+/** A place's key (rowid), id and exact position: what ranking by distance needs, and no more. */
+export interface PointRow {
+  readonly key: number
+  readonly id: string
+  readonly lat: number
+  readonly lng: number
+}
+
 export interface BoxQuery {
   readonly minLat: number
   readonly maxLat: number
@@ -33,12 +41,29 @@ const PLACE_COLUMNS = `p.id, p.name, p.name_zh AS nameZh, p.name_en AS nameEn, p
   p.address, p.phone, p.url, p.picture_url AS pictureUrl`
 
 /**
+ * Places kept in memory by key after their first fetch. A catalogue connection sees one
+ * version of the file (a refresh opens a new one), so nothing here goes stale; at ~300 bytes a
+ * place this is some 15 MB at most, and all of a city-sized catalogue.
+ */
+const MAX_CACHED_PLACES = 50_000
+
+type PointTuple = [key: number, id: string, lat: number, lng: number]
+type PlaceTuple = [key: number, ...PlaceFields]
+type PlaceFields = [
+  id: string, name: string, nameZh: string | null, nameEn: string | null, category: string, lat: number, lng: number,
+  address: string | null, phone: string | null, url: string | null, pictureUrl: string | null,
+]
+
+/**
  * Read access to one catalogue file. Statements are prepared once here and reused for every
  * request; better-sqlite3 is synchronous, so each query must stay in the low milliseconds.
  */
 export class Catalogue {
   readonly #db: Db
   readonly #inBox: Statement<BoxQuery, PlaceRow>
+  readonly #pointsInBox: Statement<BoxQuery, PointTuple>
+  readonly #byKeys: Statement<[string], PlaceTuple>
+  readonly #cached = new Map<number, PlaceRow>()
   readonly #byId: Statement<[string], PlaceRow>
   readonly #count: Statement<[], { n: number }>
   readonly #meta: Statement<[string], { value: string }>
@@ -49,6 +74,20 @@ export class Catalogue {
       `SELECT ${PLACE_COLUMNS} FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
        WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng`,
     )
+    // Rows as arrays: better-sqlite3 builds an object per row key by key, which cost about as
+    // much as the query itself; plain literals built here are nearly free.
+    this.#pointsInBox = this.#db
+      .prepare<BoxQuery, PointTuple>(
+        `SELECT p.rowid, p.id, p.lat, p.lng FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
+         WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng`,
+      )
+      .raw(true)
+    // One statement for all the keys: cheaper than one lookup per key.
+    this.#byKeys = this.#db
+      .prepare<[string], PlaceTuple>(
+        `SELECT p.rowid, ${PLACE_COLUMNS} FROM places p WHERE p.rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .raw(true)
     this.#byId = this.#db.prepare(`SELECT ${PLACE_COLUMNS} FROM places p WHERE p.id = ?`)
     this.#count = this.#db.prepare('SELECT count(*) AS n FROM places')
     this.#meta = this.#db.prepare('SELECT value FROM catalogue_meta WHERE key = ?')
@@ -61,6 +100,34 @@ export class Catalogue {
 
   inBox(box: BoxQuery): PlaceRow[] {
     return this.#inBox.all(box)
+  }
+
+  /**
+   * Positions only, for ranking; the details of the few winners come from `placesByKey`.
+   * Reading every column of every candidate cost several times more than reading these four.
+   */
+  pointsInBox(box: BoxQuery): PointRow[] {
+    return this.#pointsInBox.all(box).map(([key, id, lat, lng]) => ({ key, id, lat, lng }))
+  }
+
+  /** Places by the keys `pointsInBox` returned, in the same order (a key no longer there is skipped). */
+  placesByKey(keys: readonly number[]): PlaceRow[] {
+    const missing = keys.filter(k => !this.#cached.has(k))
+    if (missing.length > 0) {
+      for (const [key, id, name, nameZh, nameEn, category, lat, lng, address, phone, url, pictureUrl] of this.#byKeys.all(
+        JSON.stringify(missing),
+      )) {
+        // Oldest first out: Map keeps insertion order.
+        if (this.#cached.size >= MAX_CACHED_PLACES) this.#cached.delete(this.#cached.keys().next().value!)
+        this.#cached.set(key, { id, name, nameZh, nameEn, category, lat, lng, address, phone, url, pictureUrl })
+      }
+    }
+    const rows: PlaceRow[] = []
+    for (const key of keys) {
+      const row = this.#cached.get(key)
+      if (row) rows.push(row)
+    }
+    return rows
   }
 
   byId(id: string): PlaceRow | undefined {

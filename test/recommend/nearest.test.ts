@@ -14,12 +14,15 @@ function place(id: string, lat: number, lng: number): Place {
 }
 
 /** An in-memory reader that counts its box queries. */
-function reader(places: Place[]): CatalogueReader & { queries: number } {
+function reader(places: Place[]): CatalogueReader & { queries: number; rows: number } {
   return {
     queries: 0,
+    rows: 0,
     inBox(b: Box) {
       this.queries++
-      return places.filter(p => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng)
+      const found = places.filter(p => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng)
+      this.rows += found.length
+      return found
     },
   }
 }
@@ -71,4 +74,63 @@ t.test('widens the box step by step instead of reading everything', async t => {
   const r = reader(places)
   nearestPlaces({ lat: 31.25, lng: 121.25 }, r, { limit: 10, maxRadiusM: 20_000 })
   t.ok(r.queries <= 4, `${r.queries} box queries`)
+})
+
+/** The same places behind the positions-only fast path; counts the details it is asked for. */
+function pointReader(places: Place[]): CatalogueReader & { queries: number; detailed: number } {
+  const byKey = new Map(places.map((p, key) => [key, p]))
+  const keyOf = new Map(places.map((p, key) => [p, key]))
+  const base = reader(places)
+  return {
+    queries: 0,
+    detailed: 0,
+    inBox: () => {
+      throw new Error('the fast path must not read whole rows by box')
+    },
+    pointsInBox(b: Box) {
+      this.queries++
+      return base.inBox(b).map(p => ({ key: keyOf.get(p)!, id: p.id, lat: p.lat, lng: p.lng }))
+    },
+    placesByKey(keys: readonly number[]) {
+      this.detailed += keys.length
+      return keys.map(k => byKey.get(k)!)
+    },
+  }
+}
+
+t.test('the positions-only path ranks exactly like a scan and fetches only the winners', async t => {
+  const rnd = random(5)
+  const places = Array.from({ length: 3000 }, (_, i) => place(`p${i}`, 31 + rnd() * 0.3, 121 + rnd() * 0.3))
+  const r = pointReader(places)
+  for (let q = 0; q < 40; q++) {
+    const at = { lat: 31 + rnd() * 0.3, lng: 121 + rnd() * 0.3 }
+    const before = r.detailed
+    const got = nearestPlaces(at, r, { limit: 10, maxRadiusM: 20_000 })
+    const want = brute(places, at, 10, 20_000)
+    t.same(got.map(x => x.place.id), want.map(x => x.id))
+    t.same(got.map(x => x.distanceM), want.map(x => x.d))
+    t.equal(r.detailed - before, 10, 'details of the ten winners only')
+  }
+})
+
+/** mulberry32: unlike the LCG above, its successive pairs do not fall on a few lines. */
+function spread(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) >>> 0
+    let x = Math.imul(seed ^ (seed >>> 15), seed | 1)
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+t.test('sizes the first box from what earlier searches nearby saw', async t => {
+  const rnd = spread(9)
+  // A dense town centre: 2000 places within about 300 m.
+  const places = Array.from({ length: 2000 }, (_, i) => place(`p${i}`, 31.2 + (rnd() - 0.5) * 0.006, 121.4 + (rnd() - 0.5) * 0.007))
+  const r = reader(places)
+  nearestPlaces({ lat: 31.2, lng: 121.4 }, r, { limit: 10, maxRadiusM: 5000 })
+  const rowsBefore = r.rows
+  const got = nearestPlaces({ lat: 31.2003, lng: 121.4002 }, r, { limit: 10, maxRadiusM: 5000 })
+  t.same(got.map(x => x.place.id), brute(places, { lat: 31.2003, lng: 121.4002 }, 10, 5000).map(x => x.id))
+  t.ok(r.rows - rowsBefore < 100, `${r.rows - rowsBefore} rows read, not the whole centre`)
 })

@@ -15,6 +15,8 @@ export const DEFAULT_MAX_RADIUS_M = 5000
 /** How many places a reply ranks (the results page shows them all; replies summarise). */
 export const DEFAULT_RESULT_COUNT = 10
 export const DEFAULT_REPLY_STYLE: ReplyStyle = 'news'
+/** Server processes sharing the port (node:cluster); 1 runs the server in this process alone. */
+export const DEFAULT_WORKERS = 1
 export const DEFAULT_LOCATION_DATUM: Datum = 'gcj02'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -52,6 +54,8 @@ export interface Config {
   readonly maxRadiusM: number
   readonly resultCount: number
   readonly locationDatum: Datum
+  /** Server processes sharing the listening port (WORKERS). */
+  readonly workers: number
   readonly accounts: readonly AccountConfig[]
 }
 
@@ -130,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxRadiusM: integer('SEARCH_RADIUS_M', DEFAULT_MAX_RADIUS_M, 50, 200_000),
     resultCount: integer('RESULT_COUNT', DEFAULT_RESULT_COUNT, 1, 50),
     locationDatum: oneOf<Datum>('LOCATION_DATUM', ['gcj02', 'wgs84'], DEFAULT_LOCATION_DATUM),
+    workers: integer('WORKERS', DEFAULT_WORKERS, 1, 64),
     accounts: [
       {
         id: 'default',

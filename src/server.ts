@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
+import { isWorker, runWorkerPool } from './cluster.js'
 import { openDb } from './catalogue/db.js'
 import { importFile } from './catalogue/import.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
@@ -25,7 +26,7 @@ function ensureCatalogue(config: Config): string | undefined {
   }
 }
 
-function banner(config: Config, built: string | undefined, port: number): string {
+function banner(config: Config, built: string | undefined, port: number, workers: number): string {
   const account = config.accounts[0]!
   // The bound port, not the configured one: PORT=0 asks the system for a free port.
   const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}${account.path}`
@@ -34,6 +35,7 @@ function banner(config: Config, built: string | undefined, port: number): string
     '',
     `Nearby is listening on ${local}`,
     `  catalogue: ${config.dbFile}${built ? ` (${built})` : ''}`,
+    ...(workers > 1 ? [`  workers:   ${workers} processes sharing the port`] : []),
     account.devToken
       ? `  token:     ${account.token} (development token; set WECHAT_TOKEN for a real account)`
       : '  token:     from WECHAT_TOKEN',
@@ -47,6 +49,17 @@ function banner(config: Config, built: string | undefined, port: number): string
 async function main(): Promise<void> {
   const config = loadConfig()
   const built = ensureCatalogue(config)
+  if (config.workers > 1 && !isWorker()) {
+    // Built above, before the workers start: they find both files ready and only open them.
+    mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
+    new UserState(config.stateFile).close()
+    runWorkerPool({
+      workers: config.workers,
+      onListening: port => process.stdout.write(banner(config, built, port, config.workers)),
+      log: line => process.stderr.write(`${line}\n`),
+    })
+    return
+  }
   const catalogue = new LiveCatalogue(config.dbFile)
   const catalogues = new Map(config.accounts.map(a => [a.id, catalogue]))
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
@@ -65,7 +78,7 @@ async function main(): Promise<void> {
   }
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()
-  process.stdout.write(banner(config, built, typeof address === 'object' && address ? address.port : config.port))
+  if (!isWorker()) process.stdout.write(banner(config, built, typeof address === 'object' && address ? address.port : config.port, 1))
 }
 
 main().catch((err: unknown) => {

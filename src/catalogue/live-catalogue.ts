@@ -20,8 +20,8 @@ export class LiveCatalogue {
     return this.#current.inBox(box)
   }
 
-  pointsInBox(box: BoxQuery): PointRow[] {
-    return this.#current.pointsInBox(box)
+  pointsInBox(box: BoxQuery, max?: number): PointRow[] {
+    return this.#current.pointsInBox(box, max)
   }
 
   placesByKey(keys: readonly number[]): PlaceRow[] {

@@ -46,6 +46,8 @@ const PLACE_COLUMNS = `p.id, p.name, p.name_zh AS nameZh, p.name_en AS nameEn, p
  * place this is some 15 MB at most, and all of a city-sized catalogue.
  */
 const MAX_CACHED_PLACES = 50_000
+/** Address space only; pages are read from the OS file cache as touched. */
+const MMAP_BYTES = 1 << 30
 
 type PointTuple = [key: number, id: string, lat: number, lng: number]
 type PlaceTuple = [key: number, ...PlaceFields]
@@ -61,7 +63,7 @@ type PlaceFields = [
 export class Catalogue {
   readonly #db: Db
   readonly #inBox: Statement<BoxQuery, PlaceRow>
-  readonly #pointsInBox: Statement<BoxQuery, PointTuple>
+  readonly #pointsInBox: Statement<BoxQuery & { max: number }, PointTuple>
   readonly #byKeys: Statement<[string], PlaceTuple>
   readonly #cached = new Map<number, PlaceRow>()
   readonly #byId: Statement<[string], PlaceRow>
@@ -70,6 +72,10 @@ export class Catalogue {
 
   constructor(readonly file: string, opts: OpenOptions = {}) {
     this.#db = openDb(file, opts)
+    // Reads straight from the mapped file instead of a read() into SQLite's page cache per page:
+    // about a fifth off a nearest-places query at 1M places. The file is never truncated under
+    // a reader (imports rewrite rows; a refresh writes a new file and swaps).
+    this.#db.pragma(`mmap_size = ${MMAP_BYTES}`)
     this.#inBox = this.#db.prepare(
       `SELECT ${PLACE_COLUMNS} FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
        WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng`,
@@ -77,9 +83,10 @@ export class Catalogue {
     // Rows as arrays: better-sqlite3 builds an object per row key by key, which cost about as
     // much as the query itself; plain literals built here are nearly free.
     this.#pointsInBox = this.#db
-      .prepare<BoxQuery, PointTuple>(
+      .prepare<BoxQuery & { max: number }, PointTuple>(
         `SELECT p.rowid, p.id, p.lat, p.lng FROM places_rtree r JOIN places p ON p.rowid = r.place_rowid
-         WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng`,
+         WHERE r.min_lat <= :maxLat AND r.max_lat >= :minLat AND r.min_lng <= :maxLng AND r.max_lng >= :minLng
+         LIMIT :max`,
       )
       .raw(true)
     // One statement for all the keys: cheaper than one lookup per key.
@@ -105,9 +112,11 @@ export class Catalogue {
   /**
    * Positions only, for ranking; the details of the few winners come from `placesByKey`.
    * Reading every column of every candidate cost several times more than reading these four.
+   * At most `max` rows (any order; negative for all).
    */
-  pointsInBox(box: BoxQuery): PointRow[] {
-    return this.#pointsInBox.all(box).map(([key, id, lat, lng]) => ({ key, id, lat, lng }))
+  pointsInBox(box: BoxQuery, max = -1): PointRow[] {
+    const { minLat, maxLat, minLng, maxLng } = box
+    return this.#pointsInBox.all({ minLat, maxLat, minLng, maxLng, max }).map(([key, id, lat, lng]) => ({ key, id, lat, lng }))
   }
 
   /** Places by the keys `pointsInBox` returned, in the same order (a key no longer there is skipped). */

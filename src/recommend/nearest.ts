@@ -18,6 +18,12 @@ export interface NearestOptions {
 /** First radius where no search has run yet nearby (then the memo knows better). */
 const DEFAULT_START_RADIUS_M = 200
 const MIN_START_RADIUS_M = 10
+/**
+ * A box holding more positions than this many times the limit was far too large (a dense
+ * centre the memo did not know yet): its rows are not all read; the box shrinks to the size the
+ * density seen calls for and is read again. Bounds the cost of a bad first guess.
+ */
+const OVERSHOOT = 8
 /** Aim the first box a little past the limit-th place, so one box query usually suffices. */
 const START_MARGIN = 1.2
 
@@ -48,7 +54,7 @@ export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: Nearest
   if (!memo) memos.set(reader, (memo = new DensityMemo()))
   const { pointsInBox, placesByKey } = reader
   if (pointsInBox && placesByKey && !opts.accept) {
-    const ranked = search(at, box => pointsInBox.call(reader, box), opts, memo)
+    const ranked = search(at, (box, max) => pointsInBox.call(reader, box, max), opts, memo, opts.limit * OVERSHOOT)
     const places = placesByKey.call(reader, ranked.map(r => r.item.key))
     // Same synchronous turn, same catalogue: a mismatch would be a bug, so it never goes unnoticed.
     if (places.length !== ranked.length || places.some((p, i) => p.id !== ranked[i]!.item.id)) {
@@ -58,16 +64,39 @@ export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: Nearest
   }
   const { accept } = opts
   const read = accept ? (box: Box) => reader.inBox(box).filter(accept) : (box: Box) => reader.inBox(box)
-  return search(at, read, opts, memo).map(r => ({ place: r.item, distanceM: r.distanceM }))
+  return search(at, read, opts, memo, -1).map(r => ({ place: r.item, distanceM: r.distanceM }))
 }
 
-function search<T extends Located>(at: LatLng, read: (box: Box) => T[], opts: NearestOptions, memo: DensityMemo): Ranked<T>[] {
+/**
+ * `read(box, max)` returns at most `max` items of the box (all when negative); a read that
+ * returns `max` was cut short (see OVERSHOOT) and is never ranked.
+ */
+function search<T extends Located>(
+  at: LatLng,
+  read: (box: Box, max: number) => T[],
+  opts: NearestOptions,
+  memo: DensityMemo,
+  cap: number,
+): Ranked<T>[] {
   const { limit, maxRadiusM } = opts
   let radius = Math.min(opts.startRadiusM ?? startRadius(memo.at(at), limit), maxRadiusM)
-  for (;;) {
+  // Boxes this large or larger are read in full: one was cut short here, and growing back to it
+  // means its rows are needed. (Also the smallest box: its rows are few, or all there is.)
+  let fullFrom = Number.POSITIVE_INFINITY
+  let cuts = 0
+  read: for (;;) {
     const ranked: Ranked<T>[] = []
+    const max = radius > MIN_START_RADIUS_M && radius < fullFrom ? cap : -1
     for (const box of boxesAround(at, radius)) {
-      for (const item of read(box)) {
+      const items = read(box, max)
+      if (max > 0 && items.length >= max) {
+        // At least `max` in this box: size the next one for that density (twice at most).
+        fullFrom = ++cuts >= 2 ? 0 : radius
+        const density = max / (2 * radius) ** 2
+        radius = Math.max(MIN_START_RADIUS_M, Math.min(radius / 2, startRadius(density, limit)))
+        continue read
+      }
+      for (const item of items) {
         const d = distanceM(at, item)
         if (d <= radius) ranked.push({ item, distanceM: d })
       }

@@ -28,10 +28,11 @@ export interface CatalogueReader {
   /** Every place inside the rectangle (any order). */
   inBox(box: Box): Place[]
   /**
-   * Optional fast path for ranking: only the positions inside the rectangle, then the details
-   * of the winners by key (in the order asked). A reader without it is read with `inBox`.
+   * Optional fast path for ranking: only the positions inside the rectangle (at most `max` of
+   * them, any order), then the details of the winners by key (in the order asked). A reader
+   * without it is read with `inBox`.
    */
-  pointsInBox?(box: Box): PlacePoint[]
+  pointsInBox?(box: Box, max: number): PlacePoint[]
   placesByKey?(keys: readonly number[]): Place[]
 }
 

@@ -87,9 +87,10 @@ function pointReader(places: Place[]): CatalogueReader & { queries: number; deta
     inBox: () => {
       throw new Error('the fast path must not read whole rows by box')
     },
-    pointsInBox(b: Box) {
+    pointsInBox(b: Box, max: number) {
       this.queries++
-      return base.inBox(b).map(p => ({ key: keyOf.get(p)!, id: p.id, lat: p.lat, lng: p.lng }))
+      const points = base.inBox(b).map(p => ({ key: keyOf.get(p)!, id: p.id, lat: p.lat, lng: p.lng }))
+      return max < 0 ? points : points.slice(0, max)
     },
     placesByKey(keys: readonly number[]) {
       this.detailed += keys.length
@@ -133,4 +134,32 @@ t.test('sizes the first box from what earlier searches nearby saw', async t => {
   const got = nearestPlaces({ lat: 31.2003, lng: 121.4002 }, r, { limit: 10, maxRadiusM: 5000 })
   t.same(got.map(x => x.place.id), brute(places, { lat: 31.2003, lng: 121.4002 }, 10, 5000).map(x => x.id))
   t.ok(r.rows - rowsBefore < 100, `${r.rows - rowsBefore} rows read, not the whole centre`)
+})
+
+t.test('a first box far too large for a dense centre is cut short and shrunk, never ranked', async t => {
+  const rnd = spread(4)
+  // 5000 places within about 100 m, 200 more spread over kilometres.
+  const places = [
+    ...Array.from({ length: 5000 }, (_, i) => place(`d${i}`, 31.2 + (rnd() - 0.5) * 0.002, 121.4 + (rnd() - 0.5) * 0.002)),
+    ...Array.from({ length: 200 }, (_, i) => place(`s${i}`, 31.2 + (rnd() - 0.5) * 0.1, 121.4 + (rnd() - 0.5) * 0.1)),
+  ]
+  for (const at of [{ lat: 31.2, lng: 121.4 }, { lat: 31.2004, lng: 121.4006 }, { lat: 31.23, lng: 121.43 }]) {
+    const r = pointReader(places)
+    const got = nearestPlaces(at, r, { limit: 10, maxRadiusM: 5000 })
+    t.same(got.map(x => x.place.id), brute(places, at, 10, 5000).map(x => x.id), `${at.lat},${at.lng}`)
+  }
+})
+
+t.test('a dense spot in the corner of the box does not keep the search going back and forth', async t => {
+  const m = 1 / 111_320
+  const rnd = spread(8)
+  // Nine places close by, a dense spot 127 m off to the north-east, one more 200 m south.
+  const places = [
+    ...Array.from({ length: 9 }, (_, i) => place(`n${i}`, 31 + (rnd() - 0.5) * 40 * m, 121 + (rnd() - 0.5) * 40 * m)),
+    ...Array.from({ length: 500 }, (_, i) => place(`b${i}`, 31 + (90 + (rnd() - 0.5) * 10) * m, 121 + ((90 + (rnd() - 0.5) * 10) * m) / Math.cos((31 * Math.PI) / 180))),
+    place('far', 31 - 200 * m, 121),
+  ]
+  const at = { lat: 31, lng: 121 }
+  const got = nearestPlaces(at, pointReader(places), { limit: 10, maxRadiusM: 5000 })
+  t.same(got.map(x => x.place.id), brute(places, at, 10, 5000).map(x => x.id))
 })

@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const catalogue = new LiveCatalogue(config.dbFile)
   const catalogues = new Map(config.accounts.map(a => [a.id, catalogue]))
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
-  const state = new UserState(config.stateFile)
+  const state = new UserState(config.stateFile, {
+    onWriteError: err => app.log.warn({ err: (err as Error).message }, 'could not remember positions'),
+  })
   const app = buildApp({ config, catalogues, state })
   app.addHook('onClose', async () => {
     catalogue.close()

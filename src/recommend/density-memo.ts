@@ -13,11 +13,14 @@ const MAX_CELLS = 100_000
  */
 export class DensityMemo {
   readonly #cells = new Map<number, number>()
+  /** Running mean of log-density over every search: where people usually ask, how dense it is. */
+  #logMean = 0
+  #seen = 0
 
   /**
    * The remembered density at `at`: its own cell's, else the highest of its neighbours' (a box
-   * too small costs one more query, one too large in a dense centre costs far more), else
-   * undefined when no search ran nearby yet.
+   * too small costs one more query, one too large in a dense centre costs far more), else the
+   * typical density of all searches so far, else undefined when no search ran yet.
    */
   at(at: LatLng): number | undefined {
     const key = cellOf(at)
@@ -30,13 +33,18 @@ export class DensityMemo {
         if (d !== undefined && (best === undefined || d > best)) best = d
       }
     }
-    return best
+    return best ?? (this.#seen > 0 ? Math.exp(this.#logMean) : undefined)
   }
 
   /** Records that `found` places lay within `radiusM` of `at`. */
   learn(at: LatLng, found: number, radiusM: number): void {
     const key = cellOf(at)
     const seen = found / (Math.PI * radiusM * radiusM)
+    if (seen > 0) {
+      // The first thousand searches weigh equally, later ones as a moving average.
+      this.#seen = Math.min(this.#seen + 1, 1000)
+      this.#logMean += (Math.log(seen) - this.#logMean) / this.#seen
+    }
     const before = this.#cells.get(key)
     if (before === undefined && this.#cells.size >= MAX_CELLS) this.#cells.clear()
     // Geometric mean with what was known: one odd spot in a cell does not swing it.

@@ -19,7 +19,7 @@ export interface NearestOptions {
 const DEFAULT_START_RADIUS_M = 200
 const MIN_START_RADIUS_M = 10
 /**
- * A box holding more positions than this many times the limit was far too large (a dense
+ * A box holding this many times the limit or more was far too large (a dense
  * centre the memo did not know yet): its rows are not all read; the box shrinks to the size the
  * density seen calls for and is read again. Bounds the cost of a bad first guess.
  */

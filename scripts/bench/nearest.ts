@@ -10,7 +10,7 @@ import { nearestPlaces } from '../../src/recommend/nearest.js'
 import { check, newSection, type SectionReport } from './report.js'
 import { int, ms, ratio, seeded, summarise, type Timing } from './stats.js'
 import { around, idOf, UNIFORM_AREA, type Point, type PointSet } from './synthetic.js'
-import type { Layout, Workspace } from './workspace.js'
+import { CLUSTER_TOWNS, type Layout, type Workspace } from './workspace.js'
 
 export interface NearestSettings {
   readonly sizes: readonly number[]
@@ -85,7 +85,7 @@ export function benchNearest(ws: Workspace, settings: NearestSettings): SectionR
   section.data.results = measured
   section.notes.push(
     `Queries: ${settings.queries} per set after a warm-up, best of ${settings.rounds} rounds; the scan runs on a sample. ` +
-      `Uniform sets cover ${areaKm2()} km² around Shanghai; clustered sets crowd around ${'1000'} GeoNames towns (0.5–6 km spread, few big, many small).`,
+      `Uniform sets cover ${areaKm2()} km² around Shanghai; clustered sets crowd around ${CLUSTER_TOWNS} GeoNames towns (0.5–6 km spread, few big, many small).`,
   )
   return section
 }

@@ -21,6 +21,9 @@ interface Profile {
   endTime: number
 }
 
+// Piped into head: stop quietly when the reader has had enough.
+process.stdout.on('error', () => process.exit(0))
+
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } })
 
 for (const file of positionals) {

@@ -12,7 +12,7 @@ import { cityCentres, clusteredPoints, uniformPoints, type Centre, type PointSet
 export type Layout = 'uniform' | 'clustered'
 
 /** How many GeoNames towns the clustered sets crowd around. */
-const CLUSTER_TOWNS = 1000
+export const CLUSTER_TOWNS = 1000
 
 export class Workspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'nearby-bench-'))

@@ -22,6 +22,8 @@ export const DEFAULT_MAX_RADIUS_M = 5000
 /** How many places a reply ranks (the results page shows them all; replies summarise). */
 export const DEFAULT_RESULT_COUNT = 10
 export const DEFAULT_REPLY_STYLE: ReplyStyle = 'news'
+/** Server processes sharing the port (node:cluster); 1 runs the server in this process alone. */
+export const DEFAULT_WORKERS = 1
 export const DEFAULT_LOCATION_DATUM: Datum = 'gcj02'
 /** Answer WeChat by then even when the work is not done (it gives up at 5 s and re-sends). */
 export const DEFAULT_REPLY_DEADLINE_MS = 4500
@@ -109,6 +111,8 @@ export interface Config {
   readonly replyDeadlineMs: number
   /** The accounts file the accounts came from, when they did. */
   readonly accountsFile: string | undefined
+  /** Server processes sharing the listening port (WORKERS). */
+  readonly workers: number
   readonly accounts: readonly AccountConfig[]
   readonly refresh: RefreshConfig
 }
@@ -181,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     accountsFile,
     accounts,
     refresh,
+    workers: integer('WORKERS', DEFAULT_WORKERS, 1, 64),
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`)

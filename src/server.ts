@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
+import { isWorker, runWorkerPool } from './cluster.js'
 import { openDb } from './catalogue/db.js'
 import { Gazetteer } from './catalogue/gazetteer.js'
 import { importGazetteer } from './catalogue/gazetteer-import.js'
@@ -10,6 +11,7 @@ import { rebuildCatalogue } from './catalogue/rebuild.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type AccountConfig, type Config } from './config.js'
 import { isAppError } from './errors.js'
 import { DeliveryLog } from './state/delivery-log.js'
+import type { RefreshLogger } from './catalogue/refresh.js'
 import { catalogueJobs, RefreshJobs } from './refresh-jobs.js'
 import { UserState } from './state/user-state.js'
 import { DEFAULT_DELIVERY_TTL_MS } from './wechat/dedupe.js'
@@ -46,9 +48,11 @@ function ensureGazetteer(config: Config): string | undefined {
   }
 }
 
-function banner(config: Config, built: ReadonlyMap<string, string | undefined>, builtGazetteer: string | undefined): string {
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
+function banner(config: Config, built: ReadonlyMap<string, string | undefined>, builtGazetteer: string | undefined, port: number): string {
+  // The bound port, not the configured one: PORT=0 asks the system for a free port.
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
   const lines = ['']
+  if (config.workers > 1) lines.push(`${config.workers} worker processes share the port; this one supervises them and runs the refresh.`)
   for (const account of config.accounts) {
     const local = `${base}${account.path}`
     const defaultUrl = config.host === DEFAULT_HOST && config.port === DEFAULT_PORT && account.path === '/wechat'
@@ -84,31 +88,66 @@ function refreshLine(config: Config, account: AccountConfig): string {
   return `"${config.refresh.cron}" in ${config.refresh.timezone}, from ${sources} source(s)`
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig()
+/** Builds what is missing (catalogues from their sources or the demo, the gazetteer) and opens the catalogues. */
+async function prepare(config: Config, log: () => RefreshLogger) {
   // One catalogue per database file: accounts that name the same file share it (and its refresh).
   const built = new Map<string, string | undefined>()
   const byFile = new Map<string, LiveCatalogue>()
   for (const account of config.accounts) {
-    if (byFile.has(account.dbFile)) continue
-    built.set(account.dbFile, await ensureCatalogue(config, account.dbFile))
     const file = account.dbFile
+    if (byFile.has(file)) continue
+    built.set(file, await ensureCatalogue(config, file))
     byFile.set(file, new LiveCatalogue(file, {
-      onReopenError: err => app.log.error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
+      onReopenError: err => log().error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
     }))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
   const builtGazetteer = ensureGazetteer(config)
-  const gazetteer = new Gazetteer(config.gazetteerFile)
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
-  const state = new UserState(config.stateFile)
-  const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
-  let refresh: RefreshJobs | undefined
-  const app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })
-  refresh = new RefreshJobs({ config, catalogues, log: app.log.child({ job: 'refresh' }) })
+  return { built, byFile, catalogues, builtGazetteer }
+}
+
+/**
+ * With WORKERS > 1 this process only supervises: it builds what is missing before the workers
+ * start (so they only open files), runs the nightly refresh (the workers notice the swapped file
+ * by themselves), and restarts a worker that dies.
+ */
+async function supervise(config: Config): Promise<void> {
+  const log = jsonLog({ job: 'refresh' })
+  const { built, byFile, catalogues, builtGazetteer } = await prepare(config, () => log)
+  new UserState(config.stateFile).close()
+  new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS).close()
+  const refresh = new RefreshJobs({ config, catalogues, log })
   refresh.start()
+  runWorkerPool({
+    workers: config.workers,
+    onListening: port => process.stdout.write(banner(config, built, builtGazetteer, port)),
+    log: line => process.stderr.write(`${line}\n`),
+    onStop: async () => {
+      await refresh.stop()
+      for (const c of byFile.values()) c.close()
+    },
+  })
+}
+
+async function serve(config: Config): Promise<void> {
+  let app: ReturnType<typeof buildApp> | undefined
+  const appLog = (): RefreshLogger => app!.log
+  const { built, byFile, catalogues, builtGazetteer } = await prepare(config, appLog)
+  const gazetteer = new Gazetteer(config.gazetteerFile)
+  const state = new UserState(config.stateFile, {
+    onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions'),
+  })
+  const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
+  // In a worker the supervisor runs the refresh; a single process runs its own.
+  let refresh: RefreshJobs | undefined
+  app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })
+  if (!isWorker()) {
+    refresh = new RefreshJobs({ config, catalogues, log: app.log.child({ job: 'refresh' }) })
+    refresh.start()
+  }
   app.addHook('onClose', async () => {
-    await refresh.stop()
+    await refresh?.stop()
     for (const c of byFile.values()) c.close()
     gazetteer.close()
     state.close()
@@ -122,7 +161,24 @@ async function main(): Promise<void> {
     })
   }
   await app.listen({ host: config.host, port: config.port })
-  process.stdout.write(banner(config, built, builtGazetteer))
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  if (!isWorker()) process.stdout.write(banner(config, built, builtGazetteer, port))
+}
+
+/** JSON log lines like the server's own, for the supervisor (which has no request logger). */
+function jsonLog(bindings: Record<string, unknown>): RefreshLogger {
+  const line = (level: number) => (details: Record<string, unknown>, msg: string) => {
+    const err = details.err instanceof Error ? { err: { message: details.err.message } } : {}
+    process.stdout.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, ...bindings, ...details, ...err, msg })}\n`)
+  }
+  return { info: line(30), warn: line(40), error: line(50) }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  if (config.workers > 1 && !isWorker()) return supervise(config)
+  return serve(config)
 }
 
 main().catch((err: unknown) => {

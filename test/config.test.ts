@@ -15,6 +15,7 @@ t.test('with no configuration: the development token on 127.0.0.1:3000', async t
     maxRadiusM: 5000,
     resultCount: 10,
     locationDatum: 'gcj02',
+    workers: 1,
   })
   t.match(c.accounts, [{ id: 'default', path: '/wechat', token: DEV_TOKEN, devToken: true, replyStyle: 'news' }])
   t.ok(Object.isFrozen(c) && Object.isFrozen(c.accounts[0]), 'frozen all the way down')
@@ -63,6 +64,13 @@ t.test('lists every bad value in one CONFIG_INVALID error', async t => {
 
 t.test('production requires a real token', async t => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { code: 'CONFIG_INVALID', message: /WECHAT_TOKEN is required/ })
+})
+
+t.test('WORKERS runs several server processes; it must be a whole number from 1', async t => {
+  t.equal(loadConfig({ WORKERS: '2' }).workers, 2)
+  for (const bad of ['0', 'two', '1.5', '-1']) {
+    t.throws(() => loadConfig({ WORKERS: bad }), { code: 'CONFIG_INVALID', message: /WORKERS/ }, bad)
+  }
 })
 
 const accountsFile = (t: Test, doc: unknown) => {

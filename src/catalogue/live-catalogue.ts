@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow } from './repository.js'
+import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow, type PointRow } from './repository.js'
 
 export interface LiveCatalogueOptions {
   /** Told when a replaced file cannot be opened; the previous catalogue keeps answering. */
@@ -40,6 +40,14 @@ export class LiveCatalogue {
 
   inBoxOfCategories(box: BoxQuery, categories: readonly string[]): PlaceRow[] {
     return this.current.inBoxOfCategories(box, categories)
+  }
+
+  pointsInBox(box: BoxQuery, max?: number, categories?: readonly string[]): PointRow[] {
+    return this.current.pointsInBox(box, max, categories)
+  }
+
+  placesByKey(keys: readonly number[]): PlaceRow[] {
+    return this.current.placesByKey(keys)
   }
 
   byId(id: string): PlaceRow | undefined {

@@ -15,12 +15,27 @@ export interface Place {
   readonly pictureUrl: string | null
 }
 
+/** Where a place is, and nothing else: enough to rank by distance. `key` fetches the details. */
+export interface PlacePoint {
+  readonly key: number
+  readonly id: string
+  readonly lat: number
+  readonly lng: number
+}
+
 /** What the domain needs from storage. The catalogue's repository fits it structurally. */
 export interface CatalogueReader {
   /** Every place inside the rectangle (any order). */
   inBox(box: Box): Place[]
   /** Only places of these categories inside the rectangle; optional (else inBox is filtered). */
   inBoxOfCategories?(box: Box, categories: readonly string[]): Place[]
+  /**
+   * Optional fast path for ranking: only the positions inside the rectangle (at most `max` of
+   * them, any order; only of `categories` when given), then the details of the winners by key
+   * (in the order asked). A reader without it is read with `inBox`.
+   */
+  pointsInBox?(box: Box, max: number, categories?: readonly string[]): PlacePoint[]
+  placesByKey?(keys: readonly number[]): Place[]
 }
 
 export interface RankedPlace {

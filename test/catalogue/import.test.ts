@@ -35,6 +35,15 @@ t.test('imports the OSM export and reads it back by box and id', async t => {
   const inBox = cat.inBox({ minLat: 31.2406, maxLat: 31.2407, minLng: 121.4849, maxLng: 121.485 })
   t.ok(inBox.some(p => p.id === 'osm:way/177998982'))
   t.equal(cat.stats().places, 1891)
+  // The ranking path: positions only, then the winners' details by key, in the order asked.
+  const points = cat.pointsInBox({ minLat: 31.2395, maxLat: 31.2415, minLng: 121.4835, maxLng: 121.4865 })
+  const peacePoint = points.find(p => p.id === 'osm:way/177998982')
+  t.match(peacePoint, { lat: 31.2406389, lng: 121.4849226 })
+  const keys = points.map(p => p.key).reverse()
+  const details = cat.placesByKey(keys)
+  t.same(details.map(p => p.id), points.map(p => p.id).reverse())
+  t.same(cat.placesByKey(keys), details, 'the same again (from memory)')
+  t.match(details.find(p => p.id === 'osm:way/177998982'), { name: '和平饭店南楼', category: 'hotel' })
 })
 
 t.test('reads the minimal layout and GeoJSON points, lines and polygons', async t => {

@@ -14,12 +14,15 @@ function place(id: string, lat: number, lng: number): Place {
 }
 
 /** An in-memory reader that counts its box queries. */
-function reader(places: Place[]): CatalogueReader & { queries: number } {
+function reader(places: Place[]): CatalogueReader & { queries: number; rows: number } {
   return {
     queries: 0,
+    rows: 0,
     inBox(b: Box) {
       this.queries++
-      return places.filter(p => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng)
+      const found = places.filter(p => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng)
+      this.rows += found.length
+      return found
     },
   }
 }
@@ -71,4 +74,92 @@ t.test('widens the box step by step instead of reading everything', async t => {
   const r = reader(places)
   nearestPlaces({ lat: 31.25, lng: 121.25 }, r, { limit: 10, maxRadiusM: 20_000 })
   t.ok(r.queries <= 4, `${r.queries} box queries`)
+})
+
+/** The same places behind the positions-only fast path; counts the details it is asked for. */
+function pointReader(places: Place[]): CatalogueReader & { queries: number; detailed: number } {
+  const byKey = new Map(places.map((p, key) => [key, p]))
+  const keyOf = new Map(places.map((p, key) => [p, key]))
+  const base = reader(places)
+  return {
+    queries: 0,
+    detailed: 0,
+    inBox: () => {
+      throw new Error('the fast path must not read whole rows by box')
+    },
+    pointsInBox(b: Box, max: number) {
+      this.queries++
+      const points = base.inBox(b).map(p => ({ key: keyOf.get(p)!, id: p.id, lat: p.lat, lng: p.lng }))
+      return max < 0 ? points : points.slice(0, max)
+    },
+    placesByKey(keys: readonly number[]) {
+      this.detailed += keys.length
+      return keys.map(k => byKey.get(k)!)
+    },
+  }
+}
+
+t.test('the positions-only path ranks exactly like a scan and fetches only the winners', async t => {
+  const rnd = random(5)
+  const places = Array.from({ length: 3000 }, (_, i) => place(`p${i}`, 31 + rnd() * 0.3, 121 + rnd() * 0.3))
+  const r = pointReader(places)
+  for (let q = 0; q < 40; q++) {
+    const at = { lat: 31 + rnd() * 0.3, lng: 121 + rnd() * 0.3 }
+    const before = r.detailed
+    const got = nearestPlaces(at, r, { limit: 10, maxRadiusM: 20_000 })
+    const want = brute(places, at, 10, 20_000)
+    t.same(got.map(x => x.place.id), want.map(x => x.id))
+    t.same(got.map(x => x.distanceM), want.map(x => x.d))
+    t.equal(r.detailed - before, 10, 'details of the ten winners only')
+  }
+})
+
+/** mulberry32: unlike the LCG above, its successive pairs do not fall on a few lines. */
+function spread(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) >>> 0
+    let x = Math.imul(seed ^ (seed >>> 15), seed | 1)
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+t.test('sizes the first box from what earlier searches nearby saw', async t => {
+  const rnd = spread(9)
+  // A dense town centre: 2000 places within about 300 m.
+  const places = Array.from({ length: 2000 }, (_, i) => place(`p${i}`, 31.2 + (rnd() - 0.5) * 0.006, 121.4 + (rnd() - 0.5) * 0.007))
+  const r = reader(places)
+  nearestPlaces({ lat: 31.2, lng: 121.4 }, r, { limit: 10, maxRadiusM: 5000 })
+  const rowsBefore = r.rows
+  const got = nearestPlaces({ lat: 31.2003, lng: 121.4002 }, r, { limit: 10, maxRadiusM: 5000 })
+  t.same(got.map(x => x.place.id), brute(places, { lat: 31.2003, lng: 121.4002 }, 10, 5000).map(x => x.id))
+  t.ok(r.rows - rowsBefore < 100, `${r.rows - rowsBefore} rows read, not the whole centre`)
+})
+
+t.test('a first box far too large for a dense centre is cut short and shrunk, never ranked', async t => {
+  const rnd = spread(4)
+  // 5000 places within about 100 m, 200 more spread over kilometres.
+  const places = [
+    ...Array.from({ length: 5000 }, (_, i) => place(`d${i}`, 31.2 + (rnd() - 0.5) * 0.002, 121.4 + (rnd() - 0.5) * 0.002)),
+    ...Array.from({ length: 200 }, (_, i) => place(`s${i}`, 31.2 + (rnd() - 0.5) * 0.1, 121.4 + (rnd() - 0.5) * 0.1)),
+  ]
+  for (const at of [{ lat: 31.2, lng: 121.4 }, { lat: 31.2004, lng: 121.4006 }, { lat: 31.23, lng: 121.43 }]) {
+    const r = pointReader(places)
+    const got = nearestPlaces(at, r, { limit: 10, maxRadiusM: 5000 })
+    t.same(got.map(x => x.place.id), brute(places, at, 10, 5000).map(x => x.id), `${at.lat},${at.lng}`)
+  }
+})
+
+t.test('a dense spot in the corner of the box does not keep the search going back and forth', async t => {
+  const m = 1 / 111_320
+  const rnd = spread(8)
+  // Nine places close by, a dense spot 127 m off to the north-east, one more 200 m south.
+  const places = [
+    ...Array.from({ length: 9 }, (_, i) => place(`n${i}`, 31 + (rnd() - 0.5) * 40 * m, 121 + (rnd() - 0.5) * 40 * m)),
+    ...Array.from({ length: 500 }, (_, i) => place(`b${i}`, 31 + (90 + (rnd() - 0.5) * 10) * m, 121 + ((90 + (rnd() - 0.5) * 10) * m) / Math.cos((31 * Math.PI) / 180))),
+    place('far', 31 - 200 * m, 121),
+  ]
+  const at = { lat: 31, lng: 121 }
+  const got = nearestPlaces(at, pointReader(places), { limit: 10, maxRadiusM: 5000 })
+  t.same(got.map(x => x.place.id), brute(places, at, 10, 5000).map(x => x.id))
 })

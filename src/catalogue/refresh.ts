@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import { isAppError } from '../errors.js'
+import type { SourceReport } from './import.js'
 import type { LoadLimits } from './load-source.js'
 import { rebuildCatalogue, type RebuildReport, type SourceSpec } from './rebuild.js'
 
@@ -40,10 +41,23 @@ export interface RefreshOutcome {
   readonly places?: number
   readonly previousPlaces?: number
   readonly version?: string
+  /** Rows refused over all sources (bad coordinates, missing names …), and per source. */
+  readonly refused?: number
+  readonly sources?: readonly SourceCounts[]
   /** Why it failed (the old catalogue kept serving). */
   readonly error?: string
   readonly code?: string
 }
+
+/** What one source gave a refresh. */
+export interface SourceCounts {
+  readonly source: string
+  readonly accepted: number
+  readonly refused: number
+}
+
+/** Refused rows shown per source in the log (all of them are counted). */
+export const LOGGED_REFUSALS = 5
 
 export interface RefreshStatus {
   readonly cron: string
@@ -55,6 +69,10 @@ export interface RefreshStatus {
   readonly lastRun: RefreshOutcome | null
   /** Ticks skipped because the previous run was still going. */
   readonly skipped: number
+}
+
+function sourceCounts(s: SourceReport): SourceCounts {
+  return { source: s.file, accepted: s.accepted, refused: s.refusedCount }
 }
 
 /** How far ahead nextRunAfter looks before giving up (a pattern such as 29 February). */
@@ -132,13 +150,24 @@ export class CatalogueRefresh {
     let outcome: RefreshOutcome
     try {
       const report = await (this.#opts.run ?? (() => this.#rebuild()))(scheduledFor ?? new Date(started))
+      const sources = report?.sources.map(sourceCounts)
       outcome = {
         ...base,
         finishedAt: new Date(this.#now()).toISOString(),
         ok: true,
         ...(report ? { places: report.places, previousPlaces: report.previous?.places, version: report.version } : {}),
+        ...(sources ? { refused: sources.reduce((n, s) => n + s.refused, 0), sources } : {}),
       }
-      this.#opts.log.info({ file, places: outcome.places, previous: outcome.previousPlaces, version: outcome.version, ms: this.#now() - started }, 'catalogue refreshed')
+      for (const s of report?.sources ?? []) {
+        if (s.refusedCount === 0) continue
+        // A refresh runs unattended: what an operator would have seen on the command line is logged.
+        const first = s.refused.slice(0, LOGGED_REFUSALS).map(r => ({ line: r.line, reason: r.reason }))
+        this.#opts.log.warn({ file, source: s.file, accepted: s.accepted, refused: s.refusedCount, first }, 'catalogue refresh refused rows')
+      }
+      this.#opts.log.info(
+        { file, places: outcome.places, previous: outcome.previousPlaces, version: outcome.version, refused: outcome.refused, sources, ms: this.#now() - started },
+        'catalogue refreshed',
+      )
     } catch (err) {
       const code = isAppError(err) ? err.code : 'UNKNOWN'
       outcome = { ...base, finishedAt: new Date(this.#now()).toISOString(), ok: false, code, error: (err as Error).message ?? String(err) }

@@ -464,3 +464,45 @@ t.test('refresh jobs are per catalogue file: accounts sharing one share its refr
   const clash = { ...config, accounts: [account('a', 'x.sqlite', [{ location: V1 }]), account('b', 'x.sqlite', [{ location: V2 }])] }
   t.throws(() => catalogueJobs(clash), { code: 'CONFIG_INVALID', message: /share the catalogue x\.sqlite but list different sources/ })
 })
+
+t.test('a scheduled refresh logs what each source gave, with the first refused rows, and /healthz counts them', async t => {
+  const dir = t.testdir()
+  const { dbFile } = await caseApp(t, dir)
+  const gbk = `${CASES}/17-csv-encoding/hotels-gbk.csv`
+  const config = loadConfig({ WECHAT_TOKEN: ACCOUNT.token, DB_FILE: dbFile, CATALOGUE_SOURCES: `${V2},${gbk}` })
+  const catalogue = new LiveCatalogue(dbFile)
+  const catalogues = new Map([['default', catalogue]])
+  const state = new UserState(':memory:')
+  const log = captureLog()
+  const jobs = new RefreshJobs({ config, catalogues, log, now: () => Date.parse(SCHEDULE.fake_clock_start) })
+  const app = buildApp({ config, catalogues, state, refresh: jobs, logger: false })
+  t.teardown(async () => {
+    await app.close()
+    await jobs.stop()
+    catalogue.close()
+    state.close()
+  })
+  await jobs.forAccount('default')!.tick(new Date('2024-05-29T19:30:00Z'))
+  const sources = [
+    { source: V2, accepted: 3, refused: 0 },
+    { source: gbk, accepted: 3, refused: 1 },
+  ]
+  t.same(
+    log.lines.filter(l => l.level === 'warn').map(l => [l.message, l.details]),
+    [
+      [
+        'catalogue refresh refused rows',
+        {
+          file: dbFile,
+          source: gbk,
+          accepted: 3,
+          refused: 1,
+          first: [{ line: 5, reason: 'latitude 121.473701 is outside -90..90 (latitude and longitude look swapped)' }],
+        },
+      ],
+    ],
+  )
+  t.match(log.lines.at(-1), { level: 'info', message: 'catalogue refreshed', details: { places: 6, refused: 1, sources } })
+  const health = (await app.inject({ method: 'GET', url: '/healthz' })).json()
+  t.match(health.catalogues.default.refresh.lastRun, { ok: true, trigger: 'schedule', places: 6, refused: 1, sources })
+})

@@ -99,6 +99,8 @@ async function prepare(config: Config, log: () => RefreshLogger) {
     built.set(file, await ensureCatalogue(config, file))
     byFile.set(file, new LiveCatalogue(file, {
       onReopenError: err => log().error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
+      onSwitch: ({ from, to }) =>
+        log().info({ file, version: to.version, places: to.places, previousVersion: from.version, previousPlaces: from.places }, 'catalogue switched to the new file'),
     }))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))

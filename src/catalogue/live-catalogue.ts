@@ -4,6 +4,14 @@ import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type 
 export interface LiveCatalogueOptions {
   /** Told when a replaced file cannot be opened; the previous catalogue keeps answering. */
   readonly onReopenError?: (err: unknown) => void
+  /** Told once the catalogue answers from a replaced file: what it held before and holds now. */
+  readonly onSwitch?: (change: CatalogueSwitch) => void
+}
+
+export interface CatalogueSwitch {
+  readonly file: string
+  readonly from: Pick<CatalogueStats, 'version' | 'places'>
+  readonly to: Pick<CatalogueStats, 'version' | 'places'>
 }
 
 /**
@@ -79,10 +87,17 @@ export class LiveCatalogue {
     const inode = inodeOf(this.file) ?? -1
     const next = new Catalogue(this.file, { readonly: true })
     const old = this.#current
+    const from = this.opts.onSwitch ? summary(old) : undefined
     this.#current = next
     this.#inode = inode
     this.#badInode = undefined
     old.close()
+    if (!from) return
+    try {
+      this.opts.onSwitch?.({ file: this.file, from, to: summary(next) })
+    } catch {
+      // Only a log line: the switch itself is done and must not count as a failed reopen.
+    }
   }
 
   #follow(): void {
@@ -100,6 +115,11 @@ export class LiveCatalogue {
   close(): void {
     this.#current.close()
   }
+}
+
+function summary(c: Catalogue): Pick<CatalogueStats, 'version' | 'places'> {
+  const { version, places } = c.stats()
+  return { version, places }
 }
 
 function inodeOf(file: string): number | undefined {

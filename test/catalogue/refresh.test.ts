@@ -506,3 +506,19 @@ t.test('a scheduled refresh logs what each source gave, with the first refused r
   const health = (await app.inject({ method: 'GET', url: '/healthz' })).json()
   t.match(health.catalogues.default.refresh.lastRun, { ok: true, trigger: 'schedule', places: 6, refused: 1, sources })
 })
+
+t.test('a server catalogue that follows a swap made by another process says so once, with both versions', async t => {
+  const dir = t.testdir()
+  const { dbFile } = await caseApp(t, dir)
+  const switches: unknown[] = []
+  const live = new LiveCatalogue(dbFile, { onSwitch: change => switches.push(change) })
+  t.teardown(() => live.close())
+  const before = live.stats()
+  // As `npm run catalogue -- import` does it: a new file renamed over the live one.
+  const report = await rebuildCatalogue(dbFile, [{ location: V2 }], { limits: LIMITS })
+  t.same(switches, [], 'nothing happens until the catalogue is next asked')
+  t.equal(live.stats().places, 3)
+  live.byId('b1')
+  t.same(switches, [{ file: dbFile, from: { version: before.version, places: 3 }, to: { version: report.version, places: 3 } }])
+  t.not(report.version, before.version)
+})

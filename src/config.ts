@@ -36,6 +36,18 @@ export const DEFAULT_REFRESH_MIN_RATIO = 0.5
 export const DEFAULT_REFRESH_TIMEOUT_S = 120
 export const DEFAULT_REFRESH_MAX_MB = 256
 
+/**
+ * Every variable read here. One set to an empty value is an error, whatever its kind: `PORT=`
+ * left over in an env file, or `DB_FILE=$DBFILE` with a misspelt shell variable, must not
+ * quietly become the default (port 3000, the demo catalogue).
+ */
+const VARIABLES = [
+  'WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_AES_KEY', 'WELCOME_TEXT', 'ACCOUNTS_FILE', 'REPLY_DEADLINE_MS',
+  'HOST', 'PORT', 'PUBLIC_URL', 'DB_FILE', 'STATE_FILE', 'GAZETTEER_FILE', 'SEARCH_RADIUS_M', 'RESULT_COUNT',
+  'REPLY_STYLE', 'LOCATION_DATUM', 'POSITION_MAX_AGE_MIN', 'CATALOGUE_SOURCES', 'REFRESH_CRON', 'REFRESH_TZ',
+  'REFRESH_MIN_RATIO', 'REFRESH_TIMEOUT_S', 'REFRESH_MAX_MB', 'LOG_LEVEL', 'WORKERS',
+] as const
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 /** `news`: one article that summarises and links to the results page; `text`: a list of links. */
@@ -95,6 +107,8 @@ export type MenuAction =
   | { readonly action: 'text'; readonly text: string }
 
 export interface Config {
+  /** NODE_ENV=production: no development token, no demo catalogue built in place of a missing one. */
+  readonly production: boolean
   readonly host: string
   readonly port: number
   /** Base URL used in links sent to users (results page); defaults to http://HOST:PORT. */
@@ -125,6 +139,10 @@ type Env = Record<string, string | undefined>
  */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = []
+  for (const name of VARIABLES) {
+    const v = env[name]
+    if (v !== undefined && v.trim() === '') problems.push(`${name} is set but empty: give it a value, or leave it out for the default`)
+  }
   const text = (name: string, fallback: string): string => {
     const v = env[name]
     return v === undefined || v.trim() === '' ? fallback : v.trim()
@@ -170,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     ? fileAccounts(env, accountsFile, { dbFile, replyStyle }, problems)
     : [{ ...envAccount(env, { dbFile, replyStyle }, problems), sources }]
   const config: Config = {
+    production: env.NODE_ENV === 'production',
     host,
     port,
     publicUrl,

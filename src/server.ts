@@ -9,13 +9,14 @@ import { GAZETTEER_DB } from './catalogue/gazetteer-schema.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
 import { rebuildCatalogue } from './catalogue/rebuild.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type AccountConfig, type Config } from './config.js'
-import { isAppError } from './errors.js'
+import { AppError, isAppError } from './errors.js'
 import { DeliveryLog } from './state/delivery-log.js'
 import type { RefreshLogger } from './catalogue/refresh.js'
 import { catalogueJobs, RefreshJobs } from './refresh-jobs.js'
 import { UserState } from './state/user-state.js'
 import { DEFAULT_DELIVERY_TTL_MS } from './wechat/dedupe.js'
 import { projectRoot } from './project-root.js'
+import { catalogueSetting, checkStateFile, openedFor } from './startup-files.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
 export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
@@ -26,18 +27,40 @@ export const DEMO_GAZETTEER = resolve(projectRoot(), 'data/demo-gazetteer.csv')
  * A missing database is built from its configured sources, or else from the demo catalogue,
  * so a fresh clone answers at once.
  */
-async function ensureCatalogue(config: Config, dbFile: string): Promise<string | undefined> {
+async function ensureCatalogue(config: Config, dbFile: string, setting: string): Promise<string | undefined> {
   if (existsSync(dbFile)) return undefined
   const job = catalogueJobs(config).find(j => resolve(j.file) === resolve(dbFile))
-  const sources = job?.sources.length ? job.sources : [{ location: DEMO_CATALOGUE, options: { source: 'nearby-demo' } }]
+  const own = Boolean(job?.sources.length)
+  if (!own && config.production) {
+    // A mistyped path in production must not quietly serve thirty demo places.
+    const sources = config.accountsFile ? '"sources" for the account' : 'CATALOGUE_SOURCES'
+    throw new AppError(
+      'CATALOGUE_UNAVAILABLE',
+      `${setting}=${dbFile} does not exist; with NODE_ENV=production the demo catalogue is not built in its place. ` +
+        `Check the path, import a catalogue (npm run catalogue -- import places.csv), or set ${sources} to build it from.`,
+    )
+  }
+  const sources = own ? job!.sources : [{ location: DEMO_CATALOGUE, options: { source: 'nearby-demo' } }]
   const limits = { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes }
-  const report = await rebuildCatalogue(dbFile, sources, { limits, waitMs: 60_000 })
-  return `built from ${job?.sources.length ? 'its sources' : 'the demo catalogue'} (${report.places} places)`
+  try {
+    const report = await rebuildCatalogue(dbFile, sources, { limits, waitMs: 60_000 })
+    return `built from ${own ? 'its sources' : 'the demo catalogue'} (${report.places} places)`
+  } catch (err) {
+    if (!isAppError(err)) throw err
+    throw new AppError(err.code, `${setting}=${dbFile} does not exist and could not be built from its sources: ${err.message}`, err.status, { cause: err })
+  }
 }
 
 /** Likewise for the gazetteer, so typed place names work on a fresh clone. */
 function ensureGazetteer(config: Config): string | undefined {
   if (existsSync(config.gazetteerFile)) return undefined
+  if (config.production) {
+    throw new AppError(
+      'CATALOGUE_UNAVAILABLE',
+      `GAZETTEER_FILE=${config.gazetteerFile} does not exist; with NODE_ENV=production the demo gazetteer is not built in its place. ` +
+        'Check the path, or import a gazetteer (npm run import:gazetteer -- names.csv).',
+    )
+  }
   mkdirSync(dirname(resolve(config.gazetteerFile)), { recursive: true })
   const db = openDb(config.gazetteerFile, { create: true }, GAZETTEER_DB)
   try {
@@ -96,16 +119,18 @@ async function prepare(config: Config, log: () => RefreshLogger) {
   for (const account of config.accounts) {
     const file = account.dbFile
     if (byFile.has(file)) continue
-    built.set(file, await ensureCatalogue(config, file))
-    byFile.set(file, new LiveCatalogue(file, {
+    const setting = catalogueSetting(config, account)
+    built.set(file, await ensureCatalogue(config, file, setting))
+    byFile.set(file, openedFor(setting, file, () => new LiveCatalogue(file, {
       onReopenError: err => log().error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
       onSwitch: ({ from, to }) =>
         log().info({ file, version: to.version, places: to.places, previousVersion: from.version, previousPlaces: from.places }, 'catalogue switched to the new file'),
-    }))
+    })))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
   const builtGazetteer = ensureGazetteer(config)
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
+  checkStateFile(config.stateFile)
   return { built, byFile, catalogues, builtGazetteer }
 }
 
@@ -117,8 +142,9 @@ async function prepare(config: Config, log: () => RefreshLogger) {
 async function supervise(config: Config): Promise<void> {
   const log = jsonLog({ job: 'refresh' })
   const { built, byFile, catalogues, builtGazetteer } = await prepare(config, () => log)
-  new UserState(config.stateFile).close()
-  new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS).close()
+  openedFor('GAZETTEER_FILE', config.gazetteerFile, () => new Gazetteer(config.gazetteerFile)).close()
+  openedFor('STATE_FILE', config.stateFile, () => new UserState(config.stateFile)).close()
+  openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)).close()
   const refresh = new RefreshJobs({ config, catalogues, log })
   refresh.start()
   runWorkerPool({
@@ -136,11 +162,11 @@ async function serve(config: Config): Promise<void> {
   let app: ReturnType<typeof buildApp> | undefined
   const appLog = (): RefreshLogger => app!.log
   const { built, byFile, catalogues, builtGazetteer } = await prepare(config, appLog)
-  const gazetteer = new Gazetteer(config.gazetteerFile)
-  const state = new UserState(config.stateFile, {
+  const gazetteer = openedFor('GAZETTEER_FILE', config.gazetteerFile, () => new Gazetteer(config.gazetteerFile))
+  const state = openedFor('STATE_FILE', config.stateFile, () => new UserState(config.stateFile, {
     onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions'),
-  })
-  const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
+  }))
+  const deliveryStore = openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS))
   // In a worker the supervisor runs the refresh; a single process runs its own.
   let refresh: RefreshJobs | undefined
   app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })

@@ -62,6 +62,24 @@ t.test('lists every bad value in one CONFIG_INVALID error', async t => {
   }
 })
 
+t.test('a variable set to an empty value is an error, not its default', async t => {
+  const env = { PORT: '', DB_FILE: ' ', WECHAT_APP_ID: '', CATALOGUE_SOURCES: '', LOG_LEVEL: '', UNRELATED: '' }
+  t.throws(() => loadConfig(env), { code: 'CONFIG_INVALID' })
+  try {
+    loadConfig(env)
+  } catch (err) {
+    const lines = (err as Error).message.split('\n').filter(l => l.startsWith('  - '))
+    t.same(
+      lines.map(l => l.split(' ')[3]),
+      ['WECHAT_APP_ID', 'PORT', 'DB_FILE', 'CATALOGUE_SOURCES', 'LOG_LEVEL'],
+      (err as Error).message,
+    )
+    t.match(lines[1], '  - PORT is set but empty: give it a value, or leave it out for the default')
+  }
+  t.equal(loadConfig({ NODE_ENV: '' }).production, false)
+  t.equal(loadConfig({ NODE_ENV: 'production', WECHAT_TOKEN: 'prodToken2025' }).production, true)
+})
+
 t.test('production requires a real token', async t => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { code: 'CONFIG_INVALID', message: /WECHAT_TOKEN is required/ })
 })

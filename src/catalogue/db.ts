@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { closeSync, existsSync, openSync, readSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { AppError } from '../errors.js'
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js'
 
@@ -11,6 +11,8 @@ export interface DbSchema {
   readonly version: number
   readonly what: string
   readonly fix: string
+  /** A table every version of this kind of file has: a database without it is another kind of file. */
+  readonly table: string
 }
 
 export const CATALOGUE_SCHEMA: DbSchema = {
@@ -18,6 +20,7 @@ export const CATALOGUE_SCHEMA: DbSchema = {
   version: SCHEMA_VERSION,
   what: 'catalogue database',
   fix: 're-import the catalogue',
+  table: 'places',
 }
 
 export interface OpenOptions {
@@ -50,13 +53,14 @@ export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = 
   if (!memory && !opts.create && !existsSync(file)) {
     throw new AppError('CATALOGUE_UNAVAILABLE', `${schema.what} ${file} does not exist; run the import first`)
   }
+  if (!memory && existsSync(file) && statSync(file).isDirectory()) throw wrongDatabase(file, schema, 'it is a directory')
   const readonly = Boolean(opts.readonly) && !opts.create
   if (readonly && usesWal(file)) leaveWal(file)
   let db: Db
   try {
     db = new Database(file, { readonly, fileMustExist: !opts.create && !memory })
   } catch (err) {
-    throw new AppError('CATALOGUE_UNAVAILABLE', `cannot open ${schema.what} ${file}`, 500, { cause: err })
+    throw new AppError('CATALOGUE_UNAVAILABLE', `cannot open ${schema.what} ${file} (${(err as Error).message})`, 500, { cause: err })
   }
   try {
     // A connection that meets another's lock (a second import, say) waits briefly instead of failing at once.
@@ -76,10 +80,11 @@ export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = 
       }
     }
     const version = db.pragma('user_version', { simple: true }) as number
-    if (version === 0 && !db.readonly) {
+    if (version === 0 && !db.readonly && !otherKind(db, schema)) {
       db.exec(schema.sql)
       db.pragma(`user_version = ${schema.version}`)
     } else if (version !== schema.version) {
+      if (otherKind(db, schema)) throw wrongDatabase(file, schema, `an SQLite database without a ${schema.table} table`)
       throw new AppError(
         'CATALOGUE_SCHEMA',
         `${schema.what} ${file} has schema version ${version}, this server needs ${schema.version}; ${schema.fix}`,
@@ -87,18 +92,42 @@ export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = 
     }
   } catch (err) {
     db.close()
+    // README.md, say: SQLite opens any file lazily and only fails at the first read.
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw wrongDatabase(file, schema, 'not an SQLite database', err)
     throw err
   }
   return db
+}
+
+/** True when the database holds tables, but not this kind's (a state file, a gazetteer for a catalogue). */
+function otherKind(db: Db, schema: DbSchema): boolean {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
+  return tables.length > 0 && !tables.includes(schema.table)
+}
+
+/**
+ * The file is something else (a wrong path in the configuration). Never treated like a damaged
+ * or outdated catalogue, which an import may replace: this file is not ours to overwrite.
+ */
+function wrongDatabase(file: string, schema: DbSchema, why: string, cause?: unknown): AppError {
+  return new AppError('WRONG_DATABASE', `${file} is not a ${schema.what} (${why})`, 500, { cause })
 }
 
 /** True when the file's header says WAL mode (catalogues written by earlier versions). */
 export function usesWal(file: string): boolean {
   if (file === ':memory:' || !existsSync(file)) return false
   const header = Buffer.alloc(20)
-  const fd = openSync(file, 'r')
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch {
+    // Not readable (a directory, no permission): opening it says why.
+    return false
+  }
   try {
     return readSync(fd, header, 0, 20, 0) === 20 && header[18] === WAL_FORMAT
+  } catch {
+    return false
   } finally {
     closeSync(fd)
   }

@@ -44,4 +44,5 @@ export const GAZETTEER_DB: DbSchema = {
   version: GAZETTEER_SCHEMA_VERSION,
   what: 'gazetteer database',
   fix: 're-import the gazetteer (npm run import:gazetteer)',
+  table: 'gazetteer',
 }

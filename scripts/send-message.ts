@@ -13,24 +13,53 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { DEV_TOKEN } from '../src/config.js'
+import { APP_ID } from '../src/config-accounts.js'
 import { aesKeyFrom, decryptFor, encryptMessage } from '../src/wechat/crypto.js'
 import { sign, signatureMatches } from '../src/wechat/signature.js'
+import { parseCommandLine, reportUsage, UsageError } from './cli-args.js'
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    url: { type: 'string' },
-    token: { type: 'string' },
-    from: { type: 'string', default: 'oUser_nearby_cli_0000000000' },
-    to: { type: 'string', default: 'gh_nearby_demo' },
-    'aes-key': { type: 'string' },
-    'app-id': { type: 'string' },
-  },
-})
+const USAGE = `usage: npm run send -- <kind> [arguments] [options]
+  location [lat lng]                      a location pin (GCJ-02); default Nanjing Road
+  text <words…>                           a typed message
+  event subscribe|unsubscribe|SCAN|LOCATION|CLICK [key]
+  file <message.xml>                      any XML body, signed as is
+  verify                                  the URL-verification GET
+options: --url URL (default http://127.0.0.1:3000/wechat, or HOST/PORT), --token TOKEN,
+  --from OPENID, --to gh_…, --aes-key KEY --app-id wx… (safe mode), -h/--help`
 
-const url = values.url ?? `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? '3000'}/wechat`
+/** Shown with a mistake on the command line; --help shows the whole USAGE. */
+const USAGE_LINE = 'usage: npm run send -- location|text|event|file|verify [arguments] [options]  (--help for more)'
+
+let values: ReturnType<typeof readArgs>['values']
+let positionals: string[]
+try {
+  ;({ values, positionals } = readArgs())
+} catch (err) {
+  reportUsage(err as UsageError, USAGE_LINE)
+  process.exit()
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+
+function readArgs() {
+  return parseCommandLine({
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      from: { type: 'string', default: 'oUser_nearby_cli_0000000000' },
+      to: { type: 'string', default: 'gh_nearby_demo' },
+      'aes-key': { type: 'string' },
+      'app-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
+
+const url = values.url ?? `http://${process.env.HOST || '127.0.0.1'}:${process.env.PORT || '3000'}/wechat`
 const token = values.token ?? process.env.WECHAT_TOKEN ?? DEV_TOKEN
 const [kind = 'location', ...args] = positionals
 const now = Math.floor(Date.now() / 1000)
@@ -57,13 +86,18 @@ function body(): string | undefined {
           : `<EventKey>${cdata(key)}</EventKey>\n`
       return `<xml>\n${header('event')}<Event>${cdata(event)}</Event>\n${extra}</xml>`
     }
-    case 'file':
-      return readFileSync(args[0] ?? '/dev/stdin', 'utf8')
+    case 'file': {
+      const file = args[0] ?? '/dev/stdin'
+      try {
+        return readFileSync(file, 'utf8')
+      } catch (err) {
+        throw new Error(`cannot read ${file}: ${(err as Error).message}`)
+      }
+    }
     case 'verify':
       return undefined
     default:
-      process.stderr.write(`unknown kind ${kind}: use location, text, event, file or verify\n`)
-      process.exit(2)
+      throw new UsageError(`unknown kind ${kind}: use location, text, event, file or verify`)
   }
 }
 
@@ -72,11 +106,29 @@ function safeMode(): { key: Buffer; appId: string } | undefined {
   const aesKey = values['aes-key']
   const appId = values['app-id']
   if (!aesKey && !appId) return undefined
-  if (!aesKey || !appId) {
-    process.stderr.write('safe mode needs both --aes-key and --app-id\n')
-    process.exit(2)
+  if (!aesKey || !appId) throw new UsageError('safe mode needs both --aes-key and --app-id')
+  if (!APP_ID.test(appId)) throw new UsageError('--app-id must be the AppID: "wx" followed by 16 letters or digits')
+  try {
+    return { key: aesKeyFrom(aesKey), appId }
+  } catch (err) {
+    throw new UsageError(`--aes-key: ${(err as Error).message}`)
   }
-  return { key: aesKeyFrom(aesKey), appId }
+}
+
+/** Only a failure to connect means the server is not there; anything else is said as it is. */
+async function post(target: string, init: RequestInit): Promise<Response> {
+  let parsed: URL
+  try {
+    parsed = new URL(target)
+  } catch {
+    throw new UsageError(`--url ${url} is not a URL (e.g. http://127.0.0.1:3000/wechat)`)
+  }
+  try {
+    return await fetch(parsed, init)
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause
+    throw new Error(`could not reach ${url}: ${cause?.message ?? (err as Error).message}\n(is the server running? npm start)`)
+  }
 }
 
 async function main(): Promise<void> {
@@ -95,7 +147,7 @@ async function main(): Promise<void> {
   }
   const target = `${url}?${query.toString()}`
   const started = performance.now()
-  const res = await fetch(target, xml === undefined ? {} : { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
+  const res = await post(target, xml === undefined ? {} : { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
   const text = await res.text()
   const ms = (performance.now() - started).toFixed(1)
   process.stdout.write(`HTTP ${res.status} ${res.headers.get('content-type') ?? ''} in ${ms} ms\n${text}\n`)
@@ -110,10 +162,17 @@ function openReply(envelope: string, safe: { key: Buffer; appId: string }): stri
   const field = (name: string) => envelope.match(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)`))?.[1] ?? ''
   const [encrypted, signature, ts, n] = ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce'].map(field) as [string, string, string, string]
   const ok = signatureMatches(signature, token, ts, n, encrypted)
-  return `-- encrypted reply, MsgSignature ${ok ? 'valid' : 'INVALID'}; decrypted:\n${decryptFor(encrypted, safe.key, safe.appId)}\n`
+  let opened: string
+  try {
+    opened = decryptFor(encrypted, safe.key, safe.appId)
+  } catch (err) {
+    opened = `(cannot be opened with this --aes-key and --app-id: ${(err as Error).message})`
+  }
+  return `-- encrypted reply, MsgSignature ${ok ? 'valid' : 'INVALID'}; decrypted:\n${opened}\n`
 }
 
 main().catch(err => {
-  process.stderr.write(`could not reach ${url}: ${(err as Error).message}\n(is the server running? npm start)\n`)
+  if (err instanceof UsageError) return reportUsage(err, USAGE_LINE)
+  process.stderr.write(`${(err as Error).message}\n`)
   process.exitCode = 1
 })

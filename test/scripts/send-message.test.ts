@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { projectRoot } from '../../src/project-root.js'
+
+const run = promisify(execFile)
+
+/** Runs `npm run send -- …args` (without npm's own output). */
+async function send(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/send-message.ts', ...args], {
+      cwd: projectRoot(),
+      env: { PATH: process.env.PATH },
+    })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+/** A loopback port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+t.test('npm run send: help, usage mistakes, and which failures blame the server', async t => {
+  const port = await closedPort()
+  const url = `http://127.0.0.1:${port}/wechat`
+  const [help, unknown, missing, badKey, badAppId, halfSafe, down] = await Promise.all([
+    send(['--help']),
+    send(['location', '--bogus']),
+    send(['file', 'no-such-message.xml', '--url', url]),
+    send(['location', '--aes-key', 'short', '--app-id', 'wx1234567890abcdef', '--url', url]),
+    send(['location', '--aes-key', 'a'.repeat(43), '--app-id', 'nope', '--url', url]),
+    send(['location', '--app-id', 'wx1234567890abcdef', '--url', url]),
+    send(['text', '你好', '--url', url]),
+  ])
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^usage: npm run send -- <kind>/)
+  t.match(help.stdout, '--aes-key KEY --app-id wx… (safe mode)')
+
+  const usageLine = 'usage: npm run send -- location|text|event|file|verify [arguments] [options]  (--help for more)\n'
+  t.same([unknown.code, unknown.stderr], [2, `unknown option --bogus\n${usageLine}`])
+  t.same([badKey.code, badKey.stderr], [2, `--aes-key: the EncodingAESKey must be 43 letters or digits\n${usageLine}`])
+  t.same([badAppId.code, badAppId.stderr], [2, `--app-id must be the AppID: "wx" followed by 16 letters or digits\n${usageLine}`])
+  t.same([halfSafe.code, halfSafe.stderr], [2, `safe mode needs both --aes-key and --app-id\n${usageLine}`])
+
+  t.equal(missing.code, 1)
+  t.match(missing.stderr, /^cannot read no-such-message\.xml: ENOENT/)
+  for (const r of [unknown, missing, badKey, badAppId, halfSafe]) {
+    t.notMatch(r.stderr, /could not reach|is the server running|\n\s+at /, r.stderr)
+  }
+  t.equal(down.code, 1)
+  t.equal(down.stderr, `could not reach ${url}: connect ECONNREFUSED 127.0.0.1:${port}\n(is the server running? npm start)\n`)
+})

@@ -12,16 +12,17 @@
  * so a running server keeps answering from the old one and picks the new one up by itself.
  */
 import { once } from 'node:events'
-import { createWriteStream } from 'node:fs'
-import { parseArgs } from 'node:util'
+import { createWriteStream, existsSync, openSync } from 'node:fs'
 import { describe, type ImportOptions } from '../src/catalogue/import.js'
 import { exportCatalogue, inspectCatalogue } from '../src/catalogue/inspect.js'
-import { rebuildCatalogue, type RebuildReport, type SourceSpec } from '../src/catalogue/rebuild.js'
+import { buildFileOf, rebuildCatalogue, type RebuildReport, type SourceSpec } from '../src/catalogue/rebuild.js'
+import { removeBuild } from '../src/catalogue/swap.js'
 import { DATUMS } from '../src/catalogue/record.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { isAppError } from '../src/errors.js'
 import type { Datum } from '../src/geo/datum.js'
 import { catalogueJobs } from '../src/refresh-jobs.js'
+import { CommandError, parseCommandLine, reportUsage, UsageError } from './cli-args.js'
 
 const USAGE = `usage: npm run catalogue -- <command> [options]
   import <file|url>... [--merge] [--strict] [--datum wgs84|gcj02|bd09] [--category C] [--source NAME]
@@ -30,12 +31,28 @@ const USAGE = `usage: npm run catalogue -- <command> [options]
   export [--out FILE]
 common options: --account ID, --db FILE, --wait`
 
-/** Progress is shown once an import passes this many rows (small files finish before it matters). */
-const PROGRESS_FROM_ROWS = 5000
 /** The longest --wait for another import or refresh (ms). */
 const WAIT_MS = 30 * 60_000
+/** Off a terminal (a log file, CI), at most one progress line this often. */
+const PROGRESS_LOG_MS = 5000
 
-const { values, positionals } = parseArgs({
+let parsed: ReturnType<typeof readArgs>
+try {
+  parsed = readArgs()
+} catch (err) {
+  reportUsage(err as UsageError, USAGE)
+  process.exit()
+}
+const { values, positionals } = parsed
+
+// `export | head` closes the pipe early: that is the reader being done, not a failure.
+process.stdout.on('error', err => {
+  if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0)
+  throw err
+})
+
+function readArgs() {
+  return parseCommandLine({
   allowPositionals: true,
   options: {
     merge: { type: 'boolean', default: false },
@@ -51,9 +68,8 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
-})
-
-class UsageError extends Error {}
+  })
+}
 
 function catalogueFile(config: Config): string {
   if (values.db) return values.db
@@ -63,16 +79,19 @@ function catalogueFile(config: Config): string {
   return account.dbFile
 }
 
-/** Rows so far on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
+/**
+ * Rows so far on stderr, from the first report (every 10,000 rows): redrawn in place on a
+ * terminal, otherwise a line at most every few seconds.
+ */
 function progress(): { update(p: { source: string; rows: number }): void; done(): void } {
   const tty = process.stderr.isTTY
   const started = performance.now()
-  let last = 0
+  let last = -Infinity
   let shown = false
   return {
     update({ source, rows }) {
       const now = performance.now()
-      if (rows < PROGRESS_FROM_ROWS || now - last < (tty ? 200 : 5000)) return
+      if (now - last < (tty ? 200 : PROGRESS_LOG_MS)) return
       last = now
       shown = true
       const rate = Math.round(rows / ((now - started) / 1000))
@@ -97,23 +116,63 @@ function printReport(report: RebuildReport, seconds: number): void {
   )
 }
 
-async function rebuild(config: Config, sources: SourceSpec[], merge: boolean, minRatio: number): Promise<void> {
+async function rebuild(config: Config, what: 'import' | 'refresh', sources: SourceSpec[], merge: boolean, minRatio: number): Promise<void> {
   const file = catalogueFile(config)
   const shown = progress()
   const started = performance.now()
+  let swapping = false
+  const running = rebuildCatalogue(file, sources, {
+    merge,
+    minRatio,
+    limits: { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes },
+    waitMs: values.wait ? WAIT_MS : 0,
+    onProgress: p => shown.update(p),
+    beforeSwap: () => void (swapping = true),
+  })
+  // Installed only now: the lock is ours (rebuildCatalogue takes it before its first await; when
+  // it could not, the promise is already settled and the handler is removed before a signal
+  // could run). Until here Ctrl-C keeps its default, also while --wait waits for the lock.
+  const stop = onInterrupt(signal => {
+    shown.done()
+    const built = buildFileOf(file)
+    if (swapping && !existsSync(built)) {
+      process.stderr.write(`${what} interrupted (${signal}) after the new catalogue was swapped in: ${file} holds it.\n`)
+    } else {
+      // The live file was never written; the lock goes with this process.
+      removeBuild(built)
+      process.stderr.write(`${what} interrupted (${signal}), the catalogue is unchanged.\n`)
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  })
   try {
-    const report = await rebuildCatalogue(file, sources, {
-      merge,
-      minRatio,
-      limits: { timeoutMs: config.refresh.timeoutMs, maxBytes: config.refresh.maxBytes },
-      waitMs: values.wait ? WAIT_MS : 0,
-      onProgress: p => shown.update(p),
-    })
+    const report = await running
     shown.done()
     printReport(report, (performance.now() - started) / 1000)
   } catch (err) {
     shown.done()
     throw err
+  } finally {
+    stop()
+  }
+}
+
+/** Runs `handle` on SIGINT (Ctrl-C) or SIGTERM; returns a function that uninstalls it. */
+function onInterrupt(handle: (signal: NodeJS.Signals) => void): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const
+  for (const s of signals) process.on(s, handle)
+  return () => {
+    for (const s of signals) process.off(s, handle)
+  }
+}
+
+/** The --out file, opened before anything is read so a wrong path is one line, not a stack. */
+function openOut(path: string): number {
+  try {
+    return openSync(path, 'w')
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message
+    throw new CommandError(`cannot write ${path}: ${why}`)
   }
 }
 
@@ -131,7 +190,7 @@ async function main(): Promise<number> {
       if (datum !== undefined && !DATUMS.includes(datum as Datum)) throw new UsageError('--datum must be wgs84, gcj02 or bd09')
       const options: ImportOptions = { strict: values.strict, datum: datum as Datum | undefined, category: values.category, source: values.source }
       // Several files: the first replaces the catalogue (unless --merge), the others add to it.
-      await rebuild(config, args.map(location => ({ location, options })), values.merge, 0)
+      await rebuild(config, 'import', args.map(location => ({ location, options })), values.merge, 0)
       return 0
     }
     case 'refresh': {
@@ -140,7 +199,7 @@ async function main(): Promise<number> {
       if (!job || job.sources.length === 0) {
         throw new UsageError(`no sources are configured for ${file}: set CATALOGUE_SOURCES (or "sources" in the accounts file)`)
       }
-      await rebuild(config, [...job.sources], false, values.force ? 0 : config.refresh.minRatio)
+      await rebuild(config, 'refresh', [...job.sources], false, values.force ? 0 : config.refresh.minRatio)
       return 0
     }
     case 'stats': {
@@ -162,7 +221,13 @@ async function main(): Promise<number> {
       return 0
     }
     case 'export': {
-      const out = values.out ? createWriteStream(values.out) : process.stdout
+      const out = values.out ? createWriteStream(values.out, { fd: openOut(values.out) }) : process.stdout
+      if (values.out) {
+        out.on('error', err => {
+          process.stderr.write(`cannot write ${values.out}: ${err.message}\n`)
+          process.exit(1)
+        })
+      }
       const rows = await exportCatalogue(catalogueFile(config), async chunk => {
         if (!out.write(chunk)) await once(out, 'drain')
       })
@@ -183,13 +248,10 @@ main().then(
     process.exitCode = code
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`)
-      process.exitCode = 2
-      return
-    }
+    if (err instanceof UsageError) return reportUsage(err, USAGE)
     const unchanged = positionals[0] === 'import' || positionals[0] === 'refresh' ? 'Nothing was changed: ' : ''
-    process.stderr.write(`${unchanged}${isAppError(err) ? err.message : ((err as Error).stack ?? String(err))}\n`)
+    const known = isAppError(err) || err instanceof CommandError
+    process.stderr.write(`${unchanged}${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`)
     // 75 (EX_TEMPFAIL): another import or refresh is running; try again later or pass --wait.
     process.exitCode = isAppError(err, 'CATALOGUE_BUSY') ? 75 : 1
   },

@@ -3,6 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 /** A mistake on the command line: said in one line with the usage, exit status 2. */
 export class UsageError extends Error {}
 
+/** A failure the operator can fix that is not about the command line (a path, say): one line, exit status 1. */
+export class CommandError extends Error {}
+
 /**
  * node:util's parseArgs in strict mode, with its failures as UsageErrors in our words: its own
  * message for an unknown option ends in advice about `--` that means nothing under `npm run`.

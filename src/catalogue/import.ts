@@ -192,9 +192,12 @@ export function countPlaces(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM places').get() as { n: number }).n
 }
 
-/** The refused rows as report lines. */
-export function describe(report: Pick<SourceReport, 'refused' | 'refusedCount'>, max = 20): string {
-  const lines = report.refused.slice(0, max).map(r => `  line ${r.line}: ${r.reason}`)
+/** The refused rows as report lines; a GeoJSON source's are numbered by feature, not by line. */
+export function describe(report: Pick<SourceReport, 'refused' | 'refusedCount'> & { readonly encoding?: SourceReport['encoding'] }, max = 20): string {
+  const json = report.encoding === 'json'
+  const lines = report.refused
+    .slice(0, max)
+    .map(r => (json ? `  feature ${r.line}: ${r.reason.replace(/\bon line (\d+)\)/, 'in feature $1)')}` : `  line ${r.line}: ${r.reason}`))
   if (report.refusedCount > max) lines.push(`  … and ${report.refusedCount - max} more`)
   return lines.join('\n')
 }

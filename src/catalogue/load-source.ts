@@ -21,11 +21,23 @@ export const isUrl = (location: string): boolean => /^https?:\/\//i.test(locatio
 export async function loadSource(location: string, limits: LoadLimits): Promise<Buffer> {
   if (isUrl(location)) return download(location, limits)
   const file = location.startsWith('file:') ? fileURLToPath(location) : location
+  let bytes: Buffer
   try {
-    return await readFile(file)
+    bytes = await readFile(file)
   } catch (err) {
     throw new AppError('IMPORT_BAD_FILE', `cannot read ${file}: ${(err as Error).message}`, 400, { cause: err })
   }
+  if (looksLikeHtml(bytes)) throw new AppError('IMPORT_BAD_FILE', `${file} is a web page (HTML), not CSV or GeoJSON`, 400)
+  return bytes
+}
+
+/**
+ * A login page, an error page or a file-sharing site's preview instead of the data: said as
+ * such, rather than as a CSV whose header lacks the name and coordinate columns.
+ */
+export function looksLikeHtml(bytes: Buffer): boolean {
+  const start = bytes.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase()
+  return start.startsWith('<!doctype html') || start.startsWith('<html') || start.startsWith('<head') || start.startsWith('<body')
 }
 
 async function download(url: string, limits: LoadLimits): Promise<Buffer> {
@@ -59,5 +71,10 @@ async function download(url: string, limits: LoadLimits): Promise<Buffer> {
     throw fail(signal.aborted ? `not complete within ${limits.timeoutMs} ms` : (err as Error).message, err)
   }
   if (size > limits.maxBytes) throw fail(`more than the ${limits.maxBytes}-byte limit`)
-  return Buffer.concat(chunks, size)
+  const bytes = Buffer.concat(chunks, size)
+  if (looksLikeHtml(bytes)) {
+    const type = res.headers.get('content-type')
+    throw fail(`it returned a web page (HTML${type ? `, ${type}` : ''}), not CSV or GeoJSON; use the address of the file itself`)
+  }
+  return bytes
 }

@@ -63,7 +63,7 @@ export function mapHeader(header: readonly string[]): CsvLayout {
     throw new AppError(
       'IMPORT_BAD_FILE',
       `the header has no ${missing.join(', ')} column (found: ${header.join(', ')}); ` +
-        'expected at least id,name,category,lat,lng',
+        'a name column and lat and lng columns are required (id, category and the rest are optional)',
       400,
     )
   }

@@ -57,13 +57,18 @@ function toRaw(feature: unknown, line: number): RawPlace {
   return { line, fields }
 }
 
-/** A point for any geometry: the point itself, or for lines/areas the vertex mean when it lies inside, else a vertex. */
+/**
+ * A point for any geometry: a Point itself, a MultiPoint's first point, a line's middle vertex
+ * (of its first part), an area's centroid when it lies inside, else a point on its widest span.
+ */
 export function representativePoint(geometry: Json): [number, number] | undefined {
   const c = geometry.coordinates
   switch (geometry.type) {
     case 'Point':
       return isPosition(c) ? [c[0], c[1]] : undefined
     case 'MultiPoint':
+      // Separate points (a shop's entrances, say) have no middle: the first one stands for them.
+      return Array.isArray(c) && isPosition(c[0]) ? [c[0][0], c[0][1]] : undefined
     case 'LineString':
       return Array.isArray(c) && isPosition(c[0]) ? middleVertex(c as number[][]) : undefined
     case 'MultiLineString':

@@ -367,11 +367,16 @@ t.test('sources can be URLs, fetched with a deadline and a size cap', async t =>
     '/v2.csv': res => res.writeHead(200, { 'content-type': 'text/csv' }).end(readFileSync(V2)),
     '/huge.csv': res => res.writeHead(200).end(Buffer.alloc(2 << 20, 'a')),
     '/hangs.csv': () => undefined,
+    '/login': res => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('\n<!doctype html><html><body>Sign in</body></html>'),
   })
   const attempt = (path: string, limits = LIMITS) => rebuildCatalogue(dbFile, [{ location: `${base}${path}` }], { limits })
   await t.rejects(attempt('/missing.csv'), { code: 'IMPORT_BAD_FILE', message: /HTTP 404/ })
   await t.rejects(attempt('/huge.csv'), { code: 'IMPORT_BAD_FILE', message: /more than the 1048576-byte limit/ })
   await t.rejects(attempt('/hangs.csv', { ...LIMITS, timeoutMs: 1 }), { code: 'IMPORT_BAD_FILE', message: /no answer within 1 ms/ })
+  await t.rejects(attempt('/login'), {
+    code: 'IMPORT_BAD_FILE',
+    message: `cannot download ${base}/login: it returned a web page (HTML, text/html; charset=utf-8), not CSV or GeoJSON; use the address of the file itself`,
+  })
   t.same(await ask(app, 'after'), ['Old Alpha Hotel', 'Old Bravo Hotel', 'Old Charlie Hotel'], 'none of them changed anything')
   t.match(await attempt('/v2.csv'), { places: 3, sources: [{ file: `${base}/v2.csv`, accepted: 3 }] })
   t.same(await ask(app, 'during'), ['New Delta Hotel', 'New Echo Hotel', 'New Foxtrot Hotel'], 'a new message sees v2')

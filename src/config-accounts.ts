@@ -51,11 +51,14 @@ export function accountsFromJson(doc: Json, defaults: AccountDefaults, problems:
       problems.push(`${at}: expected an object`)
       return
     }
+    // Checked on the id as written, so a duplicate is reported with the account's other problems.
+    const id = typeof raw.id === 'string' ? raw.id.trim() : undefined
+    if (id && ACCOUNT_ID.test(id)) {
+      if (seen.has(id)) problems.push(`${at}.id: "${id}" is used twice`)
+      seen.add(id)
+    }
     const account = readAccount(raw, defaults, problems, at)
-    if (!account) return
-    if (seen.has(account.id)) problems.push(`${at}.id: "${account.id}" is used twice`)
-    seen.add(account.id)
-    accounts.push(account)
+    if (account) accounts.push(account)
   })
   return accounts
 }
@@ -67,7 +70,8 @@ function readAccount(raw: Record<string, Json>, defaults: AccountDefaults, probl
   const token = required(raw, 'token', TOKEN, '3 to 32 letters or digits (the Token set in the WeChat console)', problems, at)
   const appId = optional(raw, 'appId', APP_ID, '"wx" followed by 16 letters or digits', problems, at)
   const aesKey = optional(raw, 'aesKey', AES_KEY, 'exactly 43 letters or digits (the EncodingAESKey)', problems, at)
-  if (aesKey && !appId) problems.push(`${at}: aesKey is set but appId is not; safe mode checks the AppID`)
+  // On the fields as written: a malformed aesKey without any appId is two problems, both said now.
+  if (raw.aesKey !== undefined && raw.appId === undefined) problems.push(`${at}: aesKey is set but appId is not; safe mode checks the AppID`)
   const dbFile = optional(raw, 'dbFile', /\S/, 'a file name', problems, at) ?? defaults.dbFile
   const replyStyle = (optional(raw, 'replyStyle', /^(news|text)$/, '"news" or "text"', problems, at) ?? defaults.replyStyle) as ReplyStyle
   const welcome = text(raw.welcome, problems, `${at}.welcome`)

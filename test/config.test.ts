@@ -155,12 +155,14 @@ t.test('an accounts file with problems is refused with every problem listed, and
     'accounts[0].id: expected a short name',
     'accounts[0].token: expected 3 to 32 letters or digits',
     'accounts[0].aesKey: expected exactly 43 letters or digits',
+    'accounts[0]: aesKey is set but appId is not',
     'accounts[1].replyStyle: expected "news" or "text" (got "carousel")',
     'accounts[1].welcome: expected a non-empty text',
     'accounts[1].scenes["s"]: expected a non-empty text',
     'accounts[1].menu["K"].action: expected "nearby" or "text"',
     'accounts[1].menu["H"].wishes: expected a non-empty list',
     'accounts[1].menu["T"].text: expected a text',
+    'accounts[2].id: "ok" is used twice',
     'accounts[3]: expected an object',
   ]
   for (const e of expected) t.ok(lines.some(l => l.includes(e)), e)

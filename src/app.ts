@@ -75,8 +75,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     random: deps.random ?? randomBytes,
     answer: deps.answer ?? answerMessage,
   })
-  registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues })
+  registerPlacesRoutes(app, { config: deps.config, catalogues: deps.catalogues, gazetteer: deps.gazetteer })
   registerHealthRoutes(app, { catalogues: deps.catalogues, refresh: deps.refresh })
+
+  // Fastify's own 404 repeats the URL, query string included (signature, openid): say nothing of it.
+  app.setNotFoundHandler((_req, res) => res.code(404).type('text/plain; charset=utf-8').send('not found'))
 
   // Last resort: whatever escapes a route is logged and answered without a stack trace.
   app.setErrorHandler((err: Error & { statusCode?: number }, req, res) => {

@@ -64,7 +64,8 @@ export async function receiveMessage(
     } catch (err) {
       const e = err instanceof WxCryptoError ? err : new WxCryptoError('DecryptAES_Error', 'unexpected failure', { cause: err })
       req.log.warn({ account: account.id, wxCode: e.wxCode, wxError: e.wxName, reason: e.message, ms: ms() }, 'encrypted message refused')
-      return res.code(e.status).type('text/plain; charset=utf-8').send(e.status === 401 ? 'invalid signature' : 'bad request')
+      const refusal = e.wxName === 'ValidateAppid_Error' ? 'message not for this account' : e.status === 401 ? 'invalid signature' : 'bad request'
+      return res.code(e.status).type('text/plain; charset=utf-8').send(refusal)
     }
   }
 

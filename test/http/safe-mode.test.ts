@@ -75,6 +75,7 @@ t.test('case 09 s2–s6: refused with the official code logged, never answered, 
   for (const [id, [status, wxCode, wxError]] of Object.entries(want)) {
     const res = await send(app, c.dir, c.request(id))
     t.equal(res.statusCode, status, id)
+    t.equal(res.body, wxCode === -40005 ? 'message not for this account' : status === 401 ? 'invalid signature' : 'bad request', id)
     t.notMatch(res.body, /<xml|Hilton|Error|at /, `${id}: no content, no stack`)
     t.match(lines.at(-1), { level: 40, account: 'default', wxCode, wxError, msg: 'encrypted message refused' }, id)
   }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { pageSize } from '../../src/http/places-routes.js'
 import { projectRoot } from '../../src/project-root.js'
 import { makeApp, signedQuery } from '../helpers/app.js'
@@ -10,7 +10,7 @@ const DEMO_GAZETTEER = join(projectRoot(), 'data/demo-gazetteer.csv')
 /** demo-g04 in the demo gazetteer: the metro station, as a reply names it. */
 const STATION = { lat: '31.233500', lng: '121.470500', label: '人民广场（地铁站）' }
 
-const demoApp = (t: Parameters<typeof makeApp>[0]) => makeApp(t, t.testdir(), [DEMO], {}, {}, {}, { gazetteer: [DEMO_GAZETTEER] })
+const demoApp = (t: Test) => makeApp(t, t.testdir(), [DEMO], {}, {}, {}, { gazetteer: [DEMO_GAZETTEER] })
 const h1 = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1]
 const ids = (html: string) => [...html.matchAll(/data-id="([^"]+)"/g)].map(m => m[1])
 const page = (q: Record<string, string>) => `/places?${new URLSearchParams(q).toString()}`

@@ -2,11 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { isWorker, runWorkerPool } from './cluster.js'
-import { openDb } from './catalogue/db.js'
 import { Gazetteer } from './catalogue/gazetteer.js'
-import { importGazetteer } from './catalogue/gazetteer-import.js'
-import { GAZETTEER_DB } from './catalogue/gazetteer-schema.js'
+import { rebuildGazetteer } from './catalogue/gazetteer-rebuild.js'
 import { LiveCatalogue } from './catalogue/live-catalogue.js'
+import { LiveGazetteer } from './catalogue/live-gazetteer.js'
 import { rebuildCatalogue } from './catalogue/rebuild.js'
 import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, type AccountConfig, type Config } from './config.js'
 import { AppError, isAppError } from './errors.js'
@@ -52,7 +51,7 @@ async function ensureCatalogue(config: Config, dbFile: string, setting: string):
 }
 
 /** Likewise for the gazetteer, so typed place names work on a fresh clone. */
-function ensureGazetteer(config: Config): string | undefined {
+async function ensureGazetteer(config: Config): Promise<string | undefined> {
   if (existsSync(config.gazetteerFile)) return undefined
   if (config.production) {
     throw new AppError(
@@ -61,14 +60,8 @@ function ensureGazetteer(config: Config): string | undefined {
         'Check the path, or import a gazetteer (npm run import:gazetteer -- names.csv).',
     )
   }
-  mkdirSync(dirname(resolve(config.gazetteerFile)), { recursive: true })
-  const db = openDb(config.gazetteerFile, { create: true }, GAZETTEER_DB)
-  try {
-    const report = importGazetteer(db, [DEMO_GAZETTEER])
-    return `built from the demo gazetteer (${report.total} names)`
-  } finally {
-    db.close()
-  }
+  const report = await rebuildGazetteer(config.gazetteerFile, [DEMO_GAZETTEER], { waitMs: 60_000 })
+  return `built from the demo gazetteer (${report.total} names)`
 }
 
 function banner(config: Config, built: ReadonlyMap<string, string | undefined>, builtGazetteer: string | undefined, port: number): string {
@@ -128,7 +121,7 @@ async function prepare(config: Config, log: () => RefreshLogger) {
     })))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
-  const builtGazetteer = ensureGazetteer(config)
+  const builtGazetteer = await ensureGazetteer(config)
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   checkStateFile(config.stateFile)
   return { built, byFile, catalogues, builtGazetteer }
@@ -142,7 +135,7 @@ async function prepare(config: Config, log: () => RefreshLogger) {
 async function supervise(config: Config): Promise<void> {
   const log = jsonLog({ job: 'refresh' })
   const { built, byFile, catalogues, builtGazetteer } = await prepare(config, () => log)
-  openedFor('GAZETTEER_FILE', config.gazetteerFile, () => new Gazetteer(config.gazetteerFile)).close()
+  openedFor('GAZETTEER_FILE', config.gazetteerFile, () => new Gazetteer(config.gazetteerFile, { readonly: true })).close()
   openedFor('STATE_FILE', config.stateFile, () => new UserState(config.stateFile)).close()
   openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)).close()
   const refresh = new RefreshJobs({ config, catalogues, log })
@@ -162,7 +155,11 @@ async function serve(config: Config): Promise<void> {
   let app: ReturnType<typeof buildApp> | undefined
   const appLog = (): RefreshLogger => app!.log
   const { built, byFile, catalogues, builtGazetteer } = await prepare(config, appLog)
-  const gazetteer = openedFor('GAZETTEER_FILE', config.gazetteerFile, () => new Gazetteer(config.gazetteerFile))
+  const gazetteerFile = config.gazetteerFile
+  const gazetteer = openedFor('GAZETTEER_FILE', gazetteerFile, () => new LiveGazetteer(gazetteerFile, {
+    onReopenError: err => app?.log.error({ err, file: gazetteerFile }, 'a replaced gazetteer file cannot be opened; the previous one keeps serving'),
+    onSwitch: ({ from, to }) => app?.log.info({ file: gazetteerFile, entries: to, previousEntries: from }, 'gazetteer switched to the new file'),
+  }))
   const state = openedFor('STATE_FILE', config.stateFile, () => new UserState(config.stateFile, {
     onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions'),
   }))

@@ -1,11 +1,13 @@
 import Database from 'better-sqlite3'
 import { parse } from 'csv-parse/sync'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { openDb } from '../../src/catalogue/db.js'
 import { Gazetteer } from '../../src/catalogue/gazetteer.js'
 import { importGazetteer } from '../../src/catalogue/gazetteer-import.js'
+import { rebuildGazetteer } from '../../src/catalogue/gazetteer-rebuild.js'
+import { LiveGazetteer } from '../../src/catalogue/live-gazetteer.js'
 import { GAZETTEER_DB } from '../../src/catalogue/gazetteer-schema.js'
 import { importFile } from '../../src/catalogue/import.js'
 import { Catalogue } from '../../src/catalogue/repository.js'
@@ -140,4 +142,36 @@ t.test('a catalogue file of the previous schema is refused with what to do', asy
   old.close()
   t.throws(() => new Catalogue(file), { code: 'CATALOGUE_SCHEMA', message: /schema version 1, this server needs 2; re-import the catalogue/ })
   t.throws(() => new Gazetteer(join(dir, 'none.sqlite')), { code: 'CATALOGUE_UNAVAILABLE', message: /gazetteer database .* does not exist/ })
+})
+
+t.test('a gazetteer import builds a new file and swaps it in; a live gazetteer follows without a restart', async t => {
+  const dir = t.testdir({ 'notes.txt': 'not a gazetteer\n' })
+  const file = join(dir, 'g.sqlite')
+  const first = await rebuildGazetteer(file, [DEMO_GAZETTEER])
+  t.match(first, { file, total: 38, previous: undefined })
+  const switches: unknown[] = []
+  const live = new LiveGazetteer(file, { onSwitch: s => switches.push(s) })
+  t.teardown(() => live.close())
+  t.same(live.named(nameKey('龙阳路')), [], 'not in the demo gazetteer')
+  const inode = statSync(file).ino
+
+  const merged = await rebuildGazetteer(file, [`${DATA}/shanghai_metro_stations_2017.csv`], { merge: true })
+  t.match(merged, { total: 340, previous: 38 })
+  t.not(statSync(file).ino, inode, 'swapped in by rename, never written in place')
+  t.notOk(existsSync(`${file}.next`))
+  t.same(switches, [])
+  t.match(live.named(nameKey('龙阳路')), [{ kind: 'station', detail: 'metro' }], 'found after the swap')
+  t.same(switches, [{ file, from: 38, to: 340 }])
+  t.match(live.named(nameKey('外滩')), [{ id: 'demo-g01' }], 'a merge keeps what was there')
+
+  const replaced = await rebuildGazetteer(file, [DEMO_GAZETTEER])
+  t.match(replaced, { total: 38, previous: 340 })
+  t.same(live.named(nameKey('龙阳路')), [], 'without --merge the files replace the gazetteer')
+
+  const before = statSync(file).ino
+  await t.rejects(rebuildGazetteer(file, [join(dir, 'missing.csv')]), { code: 'IMPORT_BAD_FILE' })
+  t.equal(statSync(file).ino, before, 'a failed import changes nothing')
+  t.notOk(existsSync(`${file}.next`))
+  await t.rejects(rebuildGazetteer(join(dir, 'notes.txt'), [DEMO_GAZETTEER]), { code: 'WRONG_DATABASE' })
+  t.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'not a gazetteer\n', 'a file that is not a gazetteer is never replaced')
 })

@@ -9,10 +9,9 @@
  * resolved within 300 m of the truth, the median error and the failures.
  */
 import { parse } from 'csv-parse/sync'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { openDb } from '../src/catalogue/db.js'
 import { Gazetteer } from '../src/catalogue/gazetteer.js'
 import { importGazetteer } from '../src/catalogue/gazetteer-import.js'
@@ -22,12 +21,26 @@ import { Catalogue } from '../src/catalogue/repository.js'
 import { distanceM } from '../src/geo/distance.js'
 import { projectRoot } from '../src/project-root.js'
 import { understand } from '../src/recommend/understand.js'
+import { parseCommandLine, reportUsage, type UsageError } from './cli-args.js'
 
 const WITHIN_M = 300
-const { values } = parseArgs({ options: { data: { type: 'string' }, all: { type: 'boolean', default: false } } })
+const USAGE = 'usage: npm run eval:geocode [-- --data DIR] [--all]'
+let parsed: { values: { data?: string; all: boolean } }
+try {
+  parsed = parseCommandLine({ options: { data: { type: 'string' }, all: { type: 'boolean', default: false } } })
+} catch (err) {
+  reportUsage(err as UsageError, USAGE)
+  process.exit()
+}
+const { values } = parsed
 const DATA = resolve(values.data ?? resolve(projectRoot(), '../shared/data'))
-const GAZETTEER_FILES = ['shanghai_landmarks_osm.csv', 'shanghai_places_wikidata.csv', 'shanghai_metro_stations_2017.csv', 'shanghai_admin_divisions.csv']
 const CATALOGUE_FILE = 'shanghai_poi_osm.csv'
+const GAZETTEER_FILES = ['shanghai_landmarks_osm.csv', 'shanghai_places_wikidata.csv', 'shanghai_metro_stations_2017.csv', 'shanghai_admin_divisions.csv']
+const missing = [...GAZETTEER_FILES, CATALOGUE_FILE].filter(f => !existsSync(join(DATA, f)))
+if (missing.length > 0) {
+  process.stderr.write(`${DATA} lacks ${missing.join(', ')}: the evaluation reads the shared Shanghai data (../shared/data beside the checkout, or --data DIR).\n`)
+  process.exit(1)
+}
 
 interface Probe {
   readonly group: string

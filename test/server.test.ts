@@ -30,6 +30,9 @@ async function start(env: Record<string, string>): Promise<{ code: number; stdou
   }
 }
 
+// Every case starts a process (tsx compiles on the fly): give a loaded machine room.
+t.setTimeout(120_000)
+
 t.test('start-up refusals are one line naming the setting, exit status 1, no stack', async t => {
   const dir = t.testdir({ 'notes.txt': 'not a database\n'.repeat(50) })
   const text = join(dir, 'notes.txt')

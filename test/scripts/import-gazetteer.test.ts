@@ -1,30 +1,19 @@
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import t from 'tap'
 import { Gazetteer } from '../../src/catalogue/gazetteer.js'
 import { projectRoot } from '../../src/project-root.js'
 import { nameKey } from '../../src/text/fold.js'
+import { runScript } from '../helpers/cli.js'
 import { DATA } from '../helpers/paths.js'
 
-const run = promisify(execFile)
 const DEMO_GAZETTEER = join(projectRoot(), 'data/demo-gazetteer.csv')
 const STATIONS = `${DATA}/shanghai_metro_stations_2017.csv`
 
-/** Runs `npm run import:gazetteer -- …args` (without npm's own output). */
-async function importGazetteer(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/import-gazetteer.ts', ...args], {
-      cwd: projectRoot(),
-      env: { PATH: process.env.PATH, ...env },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const importGazetteer = (args: string[], env: Record<string, string> = {}) => runScript('scripts/import-gazetteer.ts', args, env)
+
+// Every case starts a process (tsx compiles on the fly): give a loaded machine room.
+t.setTimeout(120_000)
 
 t.test('npm run import:gazetteer: --db, --merge, and usage mistakes as one line', async t => {
   const dir = t.testdir()

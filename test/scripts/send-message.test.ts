@@ -1,26 +1,10 @@
-import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { promisify } from 'node:util'
 import t from 'tap'
-import { projectRoot } from '../../src/project-root.js'
+import { runScript } from '../helpers/cli.js'
 
-const run = promisify(execFile)
-
-/** Runs `npm run send -- …args` (without npm's own output). */
-async function send(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/send-message.ts', ...args], {
-      cwd: projectRoot(),
-      env: { PATH: process.env.PATH },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const send = (args: string[], env: Record<string, string> = {}) => runScript('scripts/send-message.ts', args, env)
 
 /** A loopback port nothing listens on (taken, then released). */
 async function closedPort(): Promise<number> {
@@ -31,6 +15,9 @@ async function closedPort(): Promise<number> {
   await once(server, 'close')
   return port
 }
+
+// Every case starts a process (tsx compiles on the fly): give a loaded machine room.
+t.setTimeout(120_000)
 
 t.test('npm run send: help, usage mistakes, and which failures blame the server', async t => {
   const port = await closedPort()

@@ -10,7 +10,7 @@ import { WISHES } from './recommend/wishes.js'
  * ```json
  * { "accounts": [ { "id": "bund", "token": "…", "appId": "wx…", "aesKey": "…(43)",
  *     "dbFile": "data/bund.sqlite", "replyStyle": "news", "welcome": "…",
- *     "scenes": { "branch_1": "…" }, "sources": ["data/bund-places.csv"],
+ *     "scenes": { "branch_1": "…" }, "sources": ["data/bund-places.csv"], "examples": ["外滩", "豫园"],
  *     "menu": { "NEARBY_HOTELS": { "action": "nearby", "wishes": ["hotel"] },
  *               "ABOUT": { "action": "text", "text": "…" } } } ] }
  * ```
@@ -25,7 +25,10 @@ const MAX_TEXT_BYTES = 2000
 /** WeChat's own limits: a menu key is at most 128 bytes, a QR scene string 64 characters. */
 const MAX_MENU_KEY_BYTES = 128
 const MAX_SCENE_CHARS = 64
-const ACCOUNT_FIELDS = ['id', 'token', 'appId', 'aesKey', 'dbFile', 'replyStyle', 'welcome', 'scenes', 'menu', 'sources']
+const ACCOUNT_FIELDS = ['id', 'token', 'appId', 'aesKey', 'dbFile', 'replyStyle', 'welcome', 'scenes', 'menu', 'sources', 'examples']
+/** Example place names: a few short names that fit in a sentence of copy. */
+const MAX_EXAMPLES = 4
+const MAX_EXAMPLE_CHARS = 12
 
 export interface AccountDefaults {
   readonly dbFile: string
@@ -78,8 +81,26 @@ function readAccount(raw: Record<string, Json>, defaults: AccountDefaults, probl
   const scenes = readScenes(raw.scenes, problems, `${at}.scenes`)
   const menu = raw.menu === undefined ? undefined : readMenu(raw.menu, problems, `${at}.menu`)
   const sources = parseSources(raw.sources, `${at}.sources`, problems)
+  const examples = raw.examples === undefined ? undefined : readExamples(raw.examples, problems, `${at}.examples`)
   if (problems.length > before || !id || !token) return undefined
-  return { id, path: `/wechat/${id}`, token, appId, aesKey, replyStyle, dbFile, devToken: false, welcome, scenes, menu, sources }
+  return { id, path: `/wechat/${id}`, token, appId, aesKey, replyStyle, dbFile, devToken: false, welcome, scenes, menu, sources, ...(examples ? { examples } : {}) }
+}
+
+/** `"examples": ["西湖", "断桥"]`: the place names the account's help texts offer, in that order. */
+function readExamples(raw: Json, problems: string[], at: string): string[] | undefined {
+  const shape = `a list of 1 to ${MAX_EXAMPLES} place names (each 1 to ${MAX_EXAMPLE_CHARS} characters, one line)`
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_EXAMPLES) {
+    problems.push(`${at}: expected ${shape}`)
+    return undefined
+  }
+  const names: string[] = []
+  raw.forEach((v, i) => {
+    const name = typeof v === 'string' ? v.trim() : ''
+    const chars = [...name].length
+    if (chars === 0 || chars > MAX_EXAMPLE_CHARS || /[\p{Cc}“”"]/u.test(name)) problems.push(`${at}[${i}]: expected ${shape}, without quotes (got ${JSON.stringify(v)})`)
+    else names.push(name)
+  })
+  return names.length === raw.length ? names : undefined
 }
 
 function readScenes(raw: Json, problems: string[], at: string): ReadonlyMap<string, string> {

@@ -77,6 +77,8 @@ export interface AccountConfig {
   readonly menu: ReadonlyMap<string, MenuAction> | undefined
   /** Files and URLs the catalogue is rebuilt from by the refresh (empty: no refresh). */
   readonly sources?: readonly CatalogueSource[]
+  /** Place names help and "not found" texts offer as examples; undefined means the demo's (Shanghai). */
+  readonly examples?: readonly string[]
 }
 
 /** One place a catalogue is (re)built from, and how to read it. */

@@ -186,6 +186,44 @@ t.test('a duplicate id, a missing or broken file are reported clearly', async t 
 t.test('the example accounts file in the repository is valid', async t => {
   const c = loadConfig({ ACCOUNTS_FILE: join(projectRoot(), 'examples/accounts.json') })
   t.same(c.accounts.map(a => a.path), ['/wechat/bund', '/wechat/west-lake'])
+  t.same(c.accounts.map(a => a.examples), [['外滩', '豫园'], ['断桥', '雷峰塔']], "each names its own city's places")
+})
+
+t.test("an account's example place names: a short list of short names, checked", async t => {
+  const good = accountsFile(t, { accounts: [{ id: 'lake', token: 'tokenL', examples: [' 断桥 ', '雷峰塔'] }, { id: 'sh', token: 'tokenS' }] })
+  const c = loadConfig({ ACCOUNTS_FILE: good })
+  t.same(c.accounts[0]!.examples, ['断桥', '雷峰塔'], 'trimmed')
+  t.ok(Object.isFrozen(c.accounts[0]!.examples))
+  t.equal(c.accounts[1]!.examples, undefined, 'none: the default examples')
+  t.equal(loadConfig({}).accounts[0]!.examples, undefined, 'the env account uses the default examples')
+  const bad = accountsFile(t, {
+    accounts: [
+      { id: 'a', token: 'tokenA', examples: [] },
+      { id: 'b', token: 'tokenB', examples: '西湖' },
+      { id: 'c', token: 'tokenC', examples: ['西湖', '', '一二三四五六七八九十一二三', '“断桥”'] },
+      { id: 'd', token: 'tokenD', examples: ['a', 'b', 'c', 'd', 'e'] },
+      { id: 'e', token: 'tokenE', examples: [7] },
+    ],
+  })
+  const err = (() => {
+    try {
+      loadConfig({ ACCOUNTS_FILE: bad })
+    } catch (e) {
+      return e as Error & { code: string }
+    }
+    return undefined
+  })()
+  t.equal(err?.code, 'CONFIG_INVALID')
+  for (const line of [
+    'accounts[0].examples: expected a list of 1 to 4 place names',
+    'accounts[1].examples: expected a list of 1 to 4 place names',
+    'accounts[2].examples[1]: expected a list of 1 to 4 place names (each 1 to 12 characters, one line), without quotes (got "")',
+    'accounts[2].examples[2]: expected',
+    'accounts[2].examples[3]: expected',
+    'accounts[3].examples: expected a list of 1 to 4 place names',
+    'accounts[4].examples[0]: expected',
+  ]) t.match(err?.message, line)
+  t.notMatch(err?.message, 'accounts[2].examples[0]', '西湖 is fine')
 })
 
 t.test('reads the refresh settings and the catalogue sources', async t => {

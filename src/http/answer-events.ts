@@ -1,7 +1,7 @@
 import type { EventMessage } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
 import { rememberPosition } from './answer-location.js'
-import { WELCOME_BACK_TEXT, WELCOME_TEXT } from './copy.js'
+import { welcomeBackText, welcomeText } from './copy.js'
 import { answerClick } from './menu.js'
 import { toWgs84 } from '../geo/datum.js'
 
@@ -13,7 +13,7 @@ import { toWgs84 } from '../geo/datum.js'
 export function answerEvent(msg: EventMessage, ctx: AnswerContext): Answer {
   switch (msg.kind) {
     case 'subscribe': {
-      const welcome = ctx.account.welcome ?? WELCOME_TEXT
+      const welcome = ctx.account.welcome ?? welcomeText(ctx.account.examples)
       const scene = msg.scene === undefined ? undefined : ctx.account.scenes.get(msg.scene)
       const content = scene ? `${welcome}\n\n${scene}` : welcome
       return { reply: { type: 'text', content }, outcome: msg.scene === undefined ? 'welcome' : scene ? 'welcome-scene' : 'welcome-unknown-scene' }
@@ -22,7 +22,7 @@ export function answerEvent(msg: EventMessage, ctx: AnswerContext): Answer {
       const scene = ctx.account.scenes.get(msg.scene)
       return scene
         ? { reply: { type: 'text', content: scene }, outcome: 'scene' }
-        : { reply: { type: 'text', content: WELCOME_BACK_TEXT }, outcome: 'unknown-scene' }
+        : { reply: { type: 'text', content: welcomeBackText(ctx.account.examples) }, outcome: 'unknown-scene' }
     }
     case 'location-report':
       // Only `success` may answer this push (protocol doc §3.3); remember where the user is.

@@ -1,7 +1,8 @@
 import { toWgs84, type LatLng } from '../geo/datum.js'
-import { listAsText, nothingNearby, summarise } from '../recommend/format.js'
 import { nearestPlaces } from '../recommend/nearest.js'
-import { listSearchAsText, listTooLong, noMorePlaces, nothingFoundAround, summariseSearch, type SearchWords } from '../recommend/search-copy.js'
+import { ANYWHERE_M, nearestBeyond } from '../recommend/nearest-beyond.js'
+import { listTooLong, noMorePlaces, nothingFoundAround, nothingNearby } from '../recommend/prompt-copy.js'
+import { listSearchAsText, summariseSearch, type ListLinks, type Listed, type SearchWords } from '../recommend/search-copy.js'
 import type { PlaceName } from '../recommend/place-names.js'
 import { rankForSearch } from '../recommend/search-rank.js'
 import { wishLabel, type Wish } from '../recommend/wishes.js'
@@ -56,8 +57,9 @@ export const LIST_KEY = 'list'
 export const MAX_LIST = 50
 
 /**
- * The ranked reply for a WGS-84 point, in the account's reply style. A plain location gets the
- * location copy; a search made by text says around what it searched and for what.
+ * The ranked reply for a WGS-84 point, in the account's reply style: a location pin's list, a
+ * search made by text (saying around what it searched and for what), or the next page of
+ * either. The reply counts the places it actually shows; "更多" continues right after them.
  */
 export function answerNearby(point: LatLng, ctx: AnswerContext, search: NearbySearch = {}): Answer {
   const { config, account } = ctx
@@ -65,40 +67,53 @@ export function answerNearby(point: LatLng, ctx: AnswerContext, search: NearbySe
   const skip = search.skip ?? 0
   const plain = !search.centreLabel && !search.wishes?.length && !search.brand && !search.ignored?.length && skip === 0
   const limit = Math.min(MAX_LIST, skip + config.resultCount)
-  const ranked = plain
-    ? nearestPlaces(at, ctx.catalogue, { limit, maxRadiusM: config.maxRadiusM })
-    : rankForSearch(at, ctx.catalogue, { limit, maxRadiusM: config.maxRadiusM, wishes: search.wishes, brandKeys: search.brand?.keys, branches: search.brand?.places })
-  const places = ranked.slice(skip)
+  // One more than the reply needs: whether "更多" would find anything after them.
+  const ranked = rank(at, ctx, search, plain, limit + 1, config.maxRadiusM)
+  const places = ranked.slice(skip, limit)
   const words: SearchWords = {
     centreLabel: search.centreLabel,
     what: search.brand || search.wishes?.length ? `${search.brand ? `「${search.brand.label}」` : ''}${wishLabel(search.wishes ?? [])}` : undefined,
     ignored: search.ignored,
     from: skip + 1,
+    at,
   }
   if (places.length === 0) {
     if (skip > 0) {
       const content = skip >= MAX_LIST ? listTooLong(words, skip, placesPageUrl(config.publicUrl, account.id, at, pageParams(search, MAX_PAGE_RESULTS))) : noMorePlaces(words, skip, config.maxRadiusM)
       return { reply: { type: 'text', content }, outcome: 'no-more', results: 0 }
     }
-    const content = plain ? nothingNearby(config.maxRadiusM) : nothingFoundAround(words, config.maxRadiusM)
+    const far = nearestFarther(at, ctx, search, plain)
+    const content = plain ? nothingNearby(config.maxRadiusM, far, account.examples) : nothingFoundAround(words, config.maxRadiusM, far, account.examples)
     return { reply: { type: 'text', content }, outcome: 'nothing-nearby', results: 0 }
   }
-  const shown = skip + places.length
-  const pageUrl = placesPageUrl(config.publicUrl, account.id, at, pageParams(search, skip > 0 ? shown : undefined))
-  let reply: Answer['reply']
-  if (plain) {
-    reply =
-      account.replyStyle === 'text'
-        ? { type: 'text', content: listAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES) }
-        : { type: 'news', articles: [summarise(places, pageUrl)] }
-  } else {
-    reply =
-      account.replyStyle === 'text'
-        ? { type: 'text', content: listSearchAsText(places, pageUrl, TEXT_REPLY_MAX_BYTES, words) }
-        : { type: 'news', articles: [summariseSearch(places, pageUrl, words)] }
+  const links: ListLinks = {
+    pageUrl: shown => placesPageUrl(config.publicUrl, account.id, at, pageParams(search, skip > 0 ? shown : undefined)),
+    moreAfter: shown => shown < MAX_LIST && shown < ranked.length,
   }
-  if (search.user) rememberList(ctx, search.user, { at, search, shown })
-  return { reply, outcome: skip > 0 ? 'more-places' : 'places', results: places.length }
+  const listed =
+    account.replyStyle === 'text'
+      ? mapReply(listSearchAsText(places, TEXT_REPLY_MAX_BYTES, words, links), content => ({ type: 'text' as const, content }))
+      : mapReply(summariseSearch(places, words, links), article => ({ type: 'news' as const, articles: [article] }))
+  if (search.user) rememberList(ctx, search.user, { at, search, shown: skip + listed.count })
+  return { reply: listed.reply, outcome: skip > 0 ? 'more-places' : 'places', results: listed.count }
+}
+
+function mapReply<T, R>(l: Listed<T>, f: (r: T) => R): Listed<R> {
+  return { reply: f(l.reply), count: l.count }
+}
+
+function rank(at: LatLng, ctx: AnswerContext, search: NearbySearch, plain: boolean, limit: number, maxRadiusM: number) {
+  return plain
+    ? nearestPlaces(at, ctx.catalogue, { limit, maxRadiusM })
+    : rankForSearch(at, ctx.catalogue, { limit, maxRadiusM, wishes: search.wishes, brandKeys: search.brand?.keys, branches: search.brand?.places })
+}
+
+/** Nothing within the radius: the nearest place (of the kind asked for) anywhere, to say where it is. */
+function nearestFarther(at: LatLng, ctx: AnswerContext, search: NearbySearch, plain: boolean) {
+  // A chain's branches are already known: ranking them all costs no more than near ones.
+  if (search.brand) return rank(at, ctx, search, plain, 1, ANYWHERE_M)[0]
+  const categories = search.wishes?.length ? [...new Set(search.wishes.flatMap(w => w.categories))] : undefined
+  return nearestBeyond(at, ctx.catalogue, ctx.config.maxRadiusM, categories)
 }
 
 /** The results page shows the same filtered list; `n` covers every place shown so far. */

@@ -3,7 +3,7 @@ import type { ClickEvent } from '../wechat/types.js'
 import type { Answer, AnswerContext } from './answer-context.js'
 import { wishByKey, type Wish } from '../recommend/wishes.js'
 import { answerNearUser } from './answer-text.js'
-import { HELP_TEXT } from './copy.js'
+import { HELP_TEXT, helpText } from './copy.js'
 
 
 /**
@@ -26,7 +26,11 @@ export const DEFAULT_MENU: ReadonlyMap<string, MenuAction> = new Map<string, Men
 export function answerClick(msg: ClickEvent, ctx: AnswerContext): Answer {
   const action = (ctx.account.menu ?? DEFAULT_MENU).get(msg.key)
   if (!action) return { reply: undefined, outcome: 'unknown-menu-key' }
-  if (action.action === 'text') return { reply: { type: 'text', content: action.text }, outcome: 'menu-text' }
+  if (action.action === 'text') {
+    // The built-in HELP key names the account's own example places.
+    const content = action === DEFAULT_MENU.get('HELP') ? helpText(ctx.account.examples) : action.text
+    return { reply: { type: 'text', content }, outcome: 'menu-text' }
+  }
   const wishes = (action.wishes ?? []).map(key => wishByKey(key)).filter((w): w is Wish => w !== undefined)
-  return answerNearUser(msg.from, ctx, { wishes })
+  return answerNearUser(msg.from, ctx, { wishes, menu: true })
 }

@@ -59,3 +59,8 @@ export function brandKeys(key: string): string[] {
   const group = BY_KEY.get(key)
   return group ? [key, ...group.filter(k => k !== key)] : [key]
 }
+
+/** A chain we know by name ("KFC", "星巴克"): a filter for its branches, even when the catalogue has one or none. */
+export function isChainKey(key: string): boolean {
+  return BY_KEY.has(key)
+}

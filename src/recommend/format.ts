@@ -1,8 +1,9 @@
 /**
- * All user-facing copy for recommendations (Chinese, as the accounts' followers read it).
- * Produces plain values; the web layer turns them into WeChat reply XML.
+ * The pieces every reply about places is made of: distances, how a place is named in a list,
+ * and what a catalogue name may carry into a text reply. The replies themselves are in
+ * search-copy.ts (lists) and nothing-found.ts (empty answers).
  */
-import { categoryLabel } from './categories.js'
+import type { LatLng } from '../geo/datum.js'
 import type { RankedPlace } from './place.js'
 
 export interface Summary {
@@ -12,11 +13,11 @@ export interface Summary {
   readonly picUrl: string | undefined
 }
 
-/** "85米", "950米", "1.2公里", "12公里": metres below 1 km, one decimal below 10 km. */
+/** "85米", "950米", "1.2公里", "12公里", "1,070公里": metres below 1 km, one decimal below 10 km. */
 export function formatDistance(m: number): string {
   if (m < 1000) return `${Math.max(1, Math.round(m))}米`
   if (m < 10_000) return `${(Math.round(m / 100) / 10).toFixed(1)}公里`
-  return `${Math.round(m / 1000)}公里`
+  return `${Math.round(m / 1000).toLocaleString('en-US')}公里`
 }
 
 export function formatRadius(m: number): string {
@@ -24,54 +25,78 @@ export function formatRadius(m: number): string {
 }
 
 /**
- * The single news article for a result list (a news reply to a user's message shows one
- * article — protocol doc §4.3): how many were found, the nearest one and its distance, a few
- * more in the description, and the link to the full list.
+ * A catalogue name, or the follower's own words, made safe to put in a text reply. WeChat renders
+ * one piece of markup in a text reply, the `<a>` link, and shows everything else as written. So
+ * only an `<a …>` or `</a>` tag is defused (its brackets become full-width ＜ ＞: a name can
+ * neither make a link to anywhere nor close ours), while "&", "]]>" and "<B>" read exactly as
+ * catalogued (the reply XML carries them safely).
  */
-export function summarise(places: readonly RankedPlace[], pageUrl: string, context = ''): Summary {
-  const [nearest] = places
-  if (!nearest) throw new Error('summarise needs at least one place')
-  const title = `${context}离您最近：${nearest.place.name}（${formatDistance(nearest.distanceM)}）`
-  const lines = [`附近找到 ${places.length} 个地点，由近到远：`]
-  places.slice(0, 5).forEach((r, i) => lines.push(`${i + 1}. ${r.place.name} · ${categoryLabel(r.place.category)} · ${formatDistance(r.distanceM)}`))
-  if (places.length > 5) lines.push(`……点开查看全部 ${places.length} 个及地图`)
-  else lines.push('点开查看详情及地图')
-  return { title, description: lines.join('\n'), url: pageUrl, picUrl: nearest.place.pictureUrl ?? undefined }
+export function inert(s: string): string {
+  return s.replace(/<(\s*\/?\s*a)(?=[\s>/]|$)([^<>]*)(>?)/giu, (_m, tag: string, rest: string, close: string) => `＜${tag}${rest}${close ? '＞' : ''}`)
 }
 
 /**
- * The text-reply alternative: one line per place with its own link, then a link to the list.
- * Lines are dropped from the end rather than cut, so the text stays within `maxBytes` of UTF-8
- * and no `<a href>` is ever broken.
+ * How each listed place is named: its name, and where names repeat in the list ("星巴克" five
+ * times) also where it is — the start of its address, else its direction from `from` — so the
+ * lines can be told apart.
  */
-export function listAsText(places: readonly RankedPlace[], pageUrl: string, maxBytes: number, context = ''): string {
-  const head = `${context}📍 离您最近的 ${places.length} 个地点：`
-  const tail = `<a href="${attr(pageUrl)}">查看全部及地图</a>`
-  const lines: string[] = []
-  let size = bytes(head) + bytes(tail) + 2
-  for (const [i, r] of places.entries()) {
-    const link = r.place.url ?? pageUrl
-    const line = `${i + 1}. <a href="${attr(link)}">${r.place.name}</a> ${formatDistance(r.distanceM)} · ${categoryLabel(r.place.category)}`
-    if (size + bytes(line) + 1 > maxBytes) break
-    lines.push(line)
-    size += bytes(line) + 1
+export function listNames(places: readonly RankedPlace[], from?: LatLng): string[] {
+  const names = places.map(r => shortName(r.place.name))
+  const seen = new Map<string, number>()
+  for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1)
+  return places.map((r, i) => {
+    const name = names[i]!
+    if ((seen.get(name) ?? 0) < 2) return name
+    const where = streetOf(r.place.address) ?? (from ? directionOf(from, r.place) : undefined)
+    return where ? `${name}（${where}）` : name
+  })
+}
+
+/** A name on one line and of a length a list line can carry (catalogue cells may hold line breaks). */
+function shortName(name: string): string {
+  const chars = [...name.replace(/\s+/g, ' ')]
+  return chars.length > MAX_NAME_CHARS ? `${chars.slice(0, MAX_NAME_CHARS).join('')}…` : chars.join('')
+}
+
+const MAX_NAME_CHARS = 40
+
+/** The part of an address that tells branches apart: the city and district dropped, clipped. */
+export function streetOf(address: string | null): string | undefined {
+  if (!address) return undefined
+  let s = address.trim()
+  for (let before = ''; before !== s; ) {
+    before = s
+    s = s
+      .replace(/^(?:中国|China)[\s,，]*/iu, '')
+      .replace(/^[\p{Script=Han}]{2,3}(?:市|省)[\s,，]*/u, '')
+      .replace(/^(?:上海|Shanghai)(?=[\s,，]|$)[\s,，]*/iu, '')
+      .replace(/^[\p{Script=Han}]{1,3}(?:新区|区|县)[\s,，]*/u, '')
   }
-  return [head, ...lines, tail].join('\n')
+  if (!s) return undefined
+  const chars = [...s.replace(/\s+/g, ' ')]
+  // About as wide either way: 14 Chinese characters, or 28 Latin ones.
+  const max = /\p{Script=Han}/u.test(s) ? 14 : 28
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('')
 }
 
-export function nothingNearby(maxRadiusM: number): string {
-  return (
-    `抱歉，您附近 ${formatRadius(maxRadiusM)} 内暂时没有收录的地点。\n` +
-    '可以换个位置再发一次，或者直接输入地名，例如“人民广场”“外滩 咖啡”。'
-  )
+/** The city an address starts with ("上海市黄浦区…" → 上海), if it does. */
+export function cityOf(address: string | null): string | undefined {
+  const m = address?.trim().match(/^(?:中国)?\s*([\p{Script=Han}]{2,3}?)市/u)
+  return m?.[1]
 }
 
-function bytes(s: string): number {
-  return Buffer.byteLength(s, 'utf8')
+const DIRECTIONS = ['北', '东北', '东', '东南', '南', '西南', '西', '西北']
+
+/** "东北方向": the compass direction of `to` seen from `from`, to the nearest eighth. */
+export function directionOf(from: LatLng, to: LatLng): string {
+  const rad = Math.PI / 180
+  const y = Math.sin((to.lng - from.lng) * rad) * Math.cos(to.lat * rad)
+  const x = Math.cos(from.lat * rad) * Math.sin(to.lat * rad) - Math.sin(from.lat * rad) * Math.cos(to.lat * rad) * Math.cos((to.lng - from.lng) * rad)
+  const bearing = (Math.atan2(y, x) / rad + 360) % 360
+  return `${DIRECTIONS[Math.round(bearing / 45) % 8]}方向`
 }
 
-// WeChat shows text replies verbatim except for <a href> links, so names are left exactly as
-// catalogued; only a link target is made unable to close its attribute or tag.
+// A link target can never close its attribute or tag.
 export function attr(url: string): string {
   return url.replace(/"/g, '%22').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\s/g, '%20')
 }

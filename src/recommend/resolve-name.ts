@@ -1,6 +1,6 @@
 import { distanceM } from '../geo/distance.js'
 import { keyLength, nameKey, startsWithWord } from '../text/fold.js'
-import { brandKeys } from './brands.js'
+import { brandKeys, isChainKey } from './brands.js'
 import type { CatalogueNames, GazetteerEntry, GazetteerKind, GazetteerReader, PlaceName } from './place-names.js'
 
 /** A place to search around, from the gazetteer or the catalogue itself. Points are WGS-84. */
@@ -126,7 +126,9 @@ export class NameResolver {
 
   /**
    * A place whose own name (or a shortened form, or the name without 站/店) is `key`. When only
-   * the catalogue knows the name and several places far apart carry it, it is a brand.
+   * the catalogue knows the name and several places far apart carry it, it is a brand; so is a
+   * chain we know by name with any branch at all (one with none is left to the other lookups,
+   * which fall back to it: a gazetteer place may carry the name).
    */
   exact(key: string, label: string): Found | Brand | undefined {
     let best: Scored | undefined
@@ -137,6 +139,11 @@ export class NameResolver {
         const tier = e.derived ? 1 : v.hint === 'station' && e.kind === 'station' ? 0 : v.tier
         const f = scored(fromEntry(e), tier, v.hint)
         if (better(f, best)) best = f
+      }
+      if (v.tier === 0 && isChainKey(v.key)) {
+        const chain = this.brand(v.key, label)
+        if (chain && chain.count > 0) brand ??= chain
+        continue
       }
       const places = this.sources.catalogue.placesNamed(v.key)
       if (places.length > 1 && !oneSpot(places)) {
@@ -172,8 +179,11 @@ export class NameResolver {
    * name does. Stricter than `containing`, for words found beside noise.
    */
   startingWith(key: string, label: string): Found | Brand | undefined {
+    const chain = isChainKey(key) ? this.brand(key, label) : undefined
+    if (chain && chain.count > 0) return chain
     const prefix = this.prefix(key)
     if (prefix) return prefix
+    if (chain) return chain
     const places = this.sources.catalogue.placesNamedStartingWith(key, BRAND_LIMIT)
     if (places.length === 1 || (places.length > 1 && oneSpot(places))) return { centre: fromPlace(places[0]!), tier: 2 }
     return places.length > 1 ? { label, keys: [key], count: places.length } : undefined
@@ -184,8 +194,12 @@ export class NameResolver {
    * catalogue place (or several at one spot) is the place; several apart are a brand.
    */
   containing(key: string, label: string): Found | Brand | undefined {
+    // "星巴克" alone means its branches, not the one branch a small catalogue may have.
+    const chain = isChainKey(key) ? this.brand(key, label) : undefined
+    if (chain && chain.count > 0) return chain
     const entries = this.sources.gazetteer.namedContaining(key, 5)
     const top = entries[0]
+    if (chain) return top ? { centre: fromEntry(top), tier: 3 } : chain
     if (top && top.prominence >= STRONG_PROMINENCE) return { centre: fromEntry(top), tier: 3 }
     const places = this.brandPlaces(brandKeys(key))
     if (places.length === 1 || (places.length > 1 && oneSpot(places))) return { centre: fromPlace(places[0]!), tier: 3 }
@@ -211,11 +225,11 @@ export class NameResolver {
     return undefined
   }
 
-  /** `key` as a brand, when any catalogue place carries it. */
+  /** `key` as a brand, when any catalogue place carries it or it is a chain we know (then maybe none). */
   brand(key: string, label: string): Brand | undefined {
     const keys = brandKeys(key)
     const places = this.brandPlaces(keys)
-    return places.length > 0 ? { label, keys, count: places.length, places } : undefined
+    return places.length > 0 || isChainKey(key) ? { label, keys, count: places.length, places } : undefined
   }
 
   /** Catalogue places whose names contain any of `keys` (exact names too, for one-character keys). */

@@ -1,10 +1,12 @@
 /**
- * Reply copy for searches made by text (a place named, a kind of place, a chain, "更多"). Shaped
- * like the location reply (format.ts) — one news article or a text list — and always saying
- * around which place the list was made.
+ * Reply copy for a list of places: one news article, or a text with a link per place. The same
+ * shape answers a location pin, a search made by text ("人民广场 咖啡", a chain, a kind of place)
+ * and "更多"; the reply says around which place the list was made, which ranks it shows and
+ * whether "更多" has more.
  */
+import type { LatLng } from '../geo/datum.js'
 import { categoryLabel } from './categories.js'
-import { attr, formatDistance, formatRadius, type Summary } from './format.js'
+import { attr, formatDistance, inert, listNames, type Summary } from './format.js'
 import type { RankedPlace } from './place.js'
 import type { Centre } from './resolve-name.js'
 
@@ -17,6 +19,22 @@ export interface SearchWords {
   readonly ignored?: readonly string[] | undefined
   /** Rank of the first place shown: 1, or 11 for the second page. */
   readonly from?: number | undefined
+  /** The point searched around (to tell apart places of one name that have no address). */
+  readonly at?: LatLng | undefined
+}
+
+/** What a list reply links to and whether it invites "更多", given how many places it shows. */
+export interface ListLinks {
+  /** The results page for a reply that has shown `shown` places in all (ranks 1 to `shown`). */
+  readonly pageUrl: (shown: number) => string
+  /** Whether "更多" would bring more places after `shown` in all. */
+  readonly moreAfter: (shown: number) => boolean
+}
+
+/** A reply and how many of the places it shows (a text reply may show fewer than it was given). */
+export interface Listed<T> {
+  readonly reply: T
+  readonly count: number
 }
 
 /** How a reply names the place it searched around: 「人民广场（地铁站）」, 「外滩（地标）」. */
@@ -26,13 +44,8 @@ export function centreLabel(c: Centre): string {
   return c.name
 }
 
-function where(w: SearchWords): string {
+export function where(w: SearchWords): string {
   return w.centreLabel ? `以「${w.centreLabel}」为中心` : '以您的位置为中心'
-}
-
-function range(w: SearchWords, count: number): string {
-  const from = w.from ?? 1
-  return from > 1 ? `第 ${ranks(from, count)} 个` : `找到 ${count} 个`
 }
 
 /** "11–20", or "11" for a single place. */
@@ -40,83 +53,73 @@ function ranks(from: number, count: number): string {
   return count > 1 ? `${from}–${from + count - 1}` : String(from)
 }
 
-function ignoredNote(w: SearchWords): string[] {
+export function ignoredNote(w: SearchWords): string[] {
   const parts = (w.ignored ?? []).filter(Boolean).map(s => `“${clip(s, 16)}”`)
   return parts.length > 0 ? [`（没看懂${parts.join('、')}，已略过）`] : []
 }
 
-/** The one news article for a text search. */
-export function summariseSearch(places: readonly RankedPlace[], pageUrl: string, w: SearchWords): Summary {
+const MORE_HINT = '发送“更多”看后面的'
+
+/** The one news article for a list (a news reply to a user's message shows one article). */
+export function summariseSearch(places: readonly RankedPlace[], w: SearchWords, links: ListLinks): Listed<Summary> {
   const [nearest] = places
   if (!nearest) throw new Error('summariseSearch needs at least one place')
   const what = w.what ?? ''
-  const head = w.centreLabel ? `「${w.centreLabel}」附近${what ? `的${what}` : ''}` : `离您最近${what ? `的${what}` : ''}`
-  const title = `${head}：${nearest.place.name}（${formatDistance(nearest.distanceM)}）`
   const from = w.from ?? 1
-  const lines = [`${where(w)}，${range(w, places.length)}${what || '地点'}，由近到远：`]
-  places.slice(0, 5).forEach((r, i) => lines.push(`${from + i}. ${r.place.name} · ${categoryLabel(r.place.category)} · ${formatDistance(r.distanceM)}`))
-  lines.push(places.length > 5 ? `……点开查看全部及地图；发送“更多”看后面的` : '点开查看详情及地图')
+  const first = `${listNames([nearest])[0]}（${formatDistance(nearest.distanceM)}）`
+  const about = w.centreLabel ? `「${w.centreLabel}」附近${what ? `的${what}` : ''}` : `离您最近${what ? `的${what}` : ''}`
+  // A later page's first place is not the nearest one: the title says which ranks it shows.
+  const title = from === 1 ? `${about}：${first}` : w.centreLabel ? `${about}，第 ${ranks(from, places.length)} 个：${first}` : `第 ${ranks(from, places.length)} 个${what || '地点'}：${first}`
+  const count = from === 1 ? `最近的 ${places.length} 个` : `第 ${ranks(from, places.length)} 个`
+  const lines = [`${where(w)}，${count}${what || '地点'}，由近到远：`]
+  const shown = places.slice(0, 5)
+  const names = listNames(shown, w.at)
+  shown.forEach((r, i) => lines.push(`${from + i}. ${names[i]} · ${categoryLabel(r.place.category)} · ${formatDistance(r.distanceM)}`))
+  const open = places.length > 5 ? '……点开查看全部及地图' : '点开查看详情及地图'
+  const all = from - 1 + places.length
+  lines.push(links.moreAfter(all) ? `${open}；${MORE_HINT}` : open)
   lines.push(...ignoredNote(w))
-  return { title, description: lines.join('\n'), url: pageUrl, picUrl: nearest.place.pictureUrl ?? undefined }
+  const article = { title, description: lines.join('\n'), url: links.pageUrl(all), picUrl: nearest.place.pictureUrl ?? undefined }
+  return { reply: article, count: places.length }
 }
 
-/** The text-reply alternative: a line per place with its link, kept within `maxBytes`. */
-export function listSearchAsText(places: readonly RankedPlace[], pageUrl: string, maxBytes: number, w: SearchWords): string {
-  const what = w.what || '地点'
+/**
+ * The text alternative: a line per place, each linking to its own website or else to its entry
+ * on the results page (which has its map link), then the link to the whole list. Lines are
+ * dropped from the end rather than cut, so the text stays within `maxBytes` of UTF-8 and no link
+ * is ever broken; the heading and "更多" count only the places actually listed.
+ */
+export function listSearchAsText(places: readonly RankedPlace[], maxBytes: number, w: SearchWords, links: ListLinks): Listed<string> {
   const from = w.from ?? 1
-  const head = from > 1 ? `📍 ${where(w)}，第 ${ranks(from, places.length)} 个${what}：` : `📍 ${where(w)}，最近的 ${places.length} 个${what}：`
-  const notes = ignoredNote(w)
-  const tail = `<a href="${attr(pageUrl)}">查看全部及地图</a>`
-  const lines: string[] = []
-  let size = bytes(head) + bytes(tail) + notes.reduce((n, s) => n + bytes(s) + 1, 0) + 2
-  for (const [i, r] of places.entries()) {
-    const link = r.place.url ?? pageUrl
-    const line = `${from + i}. <a href="${attr(link)}">${r.place.name}</a> ${formatDistance(r.distanceM)} · ${categoryLabel(r.place.category)}`
+  // Sized with the longest page link and heading these places could need; the real ones are no longer.
+  const most = from - 1 + places.length
+  const sizing = build(places, w, links.pageUrl(most), places.length, true)
+  let count = 0
+  let size = sizing.fixed
+  for (const line of sizing.lines) {
     if (size + bytes(line) + 1 > maxBytes) break
-    lines.push(line)
     size += bytes(line) + 1
+    count++
   }
-  return [head, ...lines, ...notes, tail].join('\n')
+  const shown = from - 1 + count
+  const final = build(places.slice(0, count), w, links.pageUrl(shown), count, links.moreAfter(shown))
+  return { reply: [final.head, ...final.lines, ...final.notes, final.tail].join('\n'), count }
 }
 
-/** A place was understood but nothing of the wished kind lies within the search radius. */
-export function nothingFoundAround(w: SearchWords, maxRadiusM: number): string {
-  return [
-    `${where(w)}，${formatRadius(maxRadiusM)}内没有找到${w.what ?? '收录的地点'}。`,
-    ...ignoredNote(w),
-    '可以换个地名或类别再试，例如“人民广场 咖啡”，或直接发送位置。',
-  ].join('\n')
-}
-
-/** A wish with no place and no recent position: one line on how to send one. */
-export function needPosition(what: string | undefined): string {
-  return `想找附近的${what ?? '地点'}？请先发送您的位置（点输入框旁的“+”→“位置”），或加上地名，例如“人民广场 ${what ?? '咖啡'}”。`
-}
-
-/** A chain with many branches and nowhere to search from. */
-export function chainNeedsPosition(label: string, count: number): string {
-  return `找到 ${count} 个「${clip(label, 20)}」。请发送您的位置（点“+”→“位置”），或加上地名，例如“${clip(label, 20)} 人民广场”，我会列出最近的。`
-}
-
-/** Nothing in the text matched a place, a kind of place or a name. */
-export function notUnderstood(text: string): string {
-  return (
-    `没有找到与“${clip(text.trim(), 20)}”相符的地名或地点。\n` +
-    '可以输入地名（如“人民广场”“外滩”）、类别（如“咖啡”“酒店”），或二者一起（如“外滩 酒店”）；也可以直接发送位置。'
-  )
-}
-
-/** "更多" with no list to continue. */
-export const NO_LIST_TO_CONTINUE = '还没有可以继续的列表。请先发送位置，或输入地名和类别，例如“人民广场 咖啡”。'
-
-/** "更多" after the last place of the list. */
-export function noMorePlaces(w: SearchWords, shown: number, maxRadiusM: number): string {
-  return `${where(w)}，${formatRadius(maxRadiusM)}内的${w.what ?? '地点'}已经全部列出（共 ${shown} 个）。可以换个地名或类别再试。`
-}
-
-/** "更多" past the deepest page a chat list goes: the results page has the rest. */
-export function listTooLong(w: SearchWords, shown: number, pageUrl: string): string {
-  return `${where(w)}的${w.what ?? '地点'}已列出前 ${shown} 个。<a href="${attr(pageUrl)}">点这里查看完整列表</a>`
+function build(places: readonly RankedPlace[], w: SearchWords, pageUrl: string, count: number, more: boolean) {
+  const what = inert(w.what || '地点')
+  const from = w.from ?? 1
+  const centre = w.centreLabel ? `以「${inert(w.centreLabel)}」为中心，` : undefined
+  const head = from > 1 ? `📍 ${centre ?? '以您的位置为中心，'}第 ${ranks(from, count)} 个${what}：` : `📍 ${centre ?? '离您'}最近的 ${count} 个${what}：`
+  const names = listNames(places, w.at)
+  const lines = places.map((r, i) => {
+    const link = r.place.url ?? `${pageUrl}#p${from + i}`
+    return `${from + i}. <a href="${attr(link)}">${inert(names[i]!)}</a> ${formatDistance(r.distanceM)} · ${categoryLabel(r.place.category)}`
+  })
+  const notes = [...ignoredNote(w).map(inert), ...(more ? [MORE_HINT] : [])]
+  const tail = `<a href="${attr(pageUrl)}">查看全部及地图</a>`
+  const fixed = bytes(head) + bytes(tail) + notes.reduce((n, s) => n + bytes(s) + 1, 0) + 1
+  return { head, lines, notes, tail, fixed }
 }
 
 /** At most `max` characters (code points), with "…" when cut. */

@@ -1,5 +1,6 @@
-import { keyOf, rawOf, toUnits, type Unit } from '../text/fold.js'
-import { EDGE_FILLERS, FILLER_KEYS, HELP_KEYS, MAX_FILLER_UNITS, MORE_KEYS, NEAR_ME_KEYS } from './query-words.js'
+import { keyOf, rawOf, sourceOf, toUnits, type Unit } from '../text/fold.js'
+import { isChainKey } from './brands.js'
+import { EDGE_FILLERS, FILLER_KEYS, HELP_KEYS, LINK_WORDS, MAX_FILLER_UNITS, MORE_KEYS, NEAR_ME_KEYS, THANKS_KEYS, joinSyllables } from './query-words.js'
 import { fromPlace, isBrand, NameResolver, oneSpot, type Brand, type Centre, type Found, type NameSources } from './resolve-name.js'
 import { MAX_WISH_UNITS, wishesInEmoji, wishFilter, wishForKey, type Wish } from './wishes.js'
 
@@ -11,14 +12,17 @@ export type { Brand, Centre, NameSources } from './resolve-name.js'
  * handed to storage as anything but folded keys.
  */
 export interface Understanding {
-  readonly kind: 'help' | 'more' | 'search' | 'unknown'
+  readonly kind: 'help' | 'thanks' | 'more' | 'search' | 'unknown'
   /** The place named, when one was. */
   readonly centre: Centre | undefined
   readonly wishes: readonly Wish[]
   readonly brand: Brand | undefined
   /** "附近", "nearby": around the follower, when no place is named. */
   readonly nearMe: boolean
-  /** Parts of the text that matched nothing, as written. */
+  /**
+   * Parts of the text that matched nothing, exactly as written ("wifi:free"); parts without a
+   * letter ("1=1", "--") are noise and left out.
+   */
   readonly ignored: readonly string[]
 }
 
@@ -28,9 +32,13 @@ const MAX_UNITS = 40
 /** Splitting a part into place + name is tried up to this many units. */
 const MAX_SPLIT_UNITS = 16
 const MAX_LOOSE_SPLIT_UNITS = 10
+/** A chain name is at most this many units longer than a wish word inside it (汉堡 → 汉堡王). */
+const MAX_CHAIN_EXTRA_UNITS = 3
 
 interface Part {
   found?: Found
+  /** The follower's own words that named `found`, to echo if another place wins. */
+  words?: string
   wishes: Wish[]
   brand?: Brand
   ignored: string[]
@@ -47,13 +55,26 @@ export function understand(text: string, sources: NameSources): Understanding {
   const whole = keyOf(units)
   if (MORE_KEYS.has(whole)) return { ...NOTHING, kind: 'more' }
   if (HELP_KEYS.has(whole)) return { ...NOTHING, kind: 'help' }
+  if (THANKS_KEYS.has(whole)) return { ...NOTHING, kind: 'thanks' }
 
   const resolver = new NameResolver(sources)
+  // Pinyin typed without its apostrophe ("Jing an", "Xi an"): read joined first, kept when that
+  // reading leaves nothing out; else the words as typed.
+  const joined = joinSyllables(units)
+  if (joined !== units) {
+    const u = readUnits(joined, emoji, resolver)
+    if (u.kind === 'search' && u.ignored.length === 0 && (u.centre || u.brand)) return u
+  }
+  return readUnits(units, emoji, resolver)
+}
+
+function readUnits(units: readonly Unit[], emoji: readonly Wish[], resolver: NameResolver): Understanding {
+  const whole = keyOf(units)
   const wish = wishForKey(whole)
   if (wish) return search({ wishes: union([wish], emoji), ignored: [] }, false)
   // The whole text first: "Cafe NEAR the Bund" is a name before it is "cafe" + "near" + "bund".
   const exact = resolver.exact(whole, rawOf(units))
-  if (exact) return search(isBrand(exact) ? { wishes: emoji, brand: exact, ignored: [] } : { found: exact, wishes: emoji, ignored: [] }, false)
+  if (exact) return search(isBrand(exact) ? { wishes: [...emoji], brand: exact, ignored: [] } : { found: exact, wishes: [...emoji], ignored: [] }, false)
 
   const { chunks, nearMe, fillers } = splitOnFillers(units)
   const part = chunks.map(c => resolvePart(c, resolver)).reduce(merge, { wishes: [...emoji], ignored: [] })
@@ -64,26 +85,33 @@ export function understand(text: string, sources: NameSources): Understanding {
       if (loose) return search(isBrand(loose) ? { wishes: [], brand: loose, ignored: [] } : { found: loose, wishes: [], ignored: [] }, false)
     }
     if (nearMe) return search(part, true)
-    return { ...NOTHING, ignored: part.ignored.length > 0 ? part.ignored : [rawOf(units)] }
+    return { ...NOTHING, ignored: part.ignored.length > 0 ? part.ignored : shownIgnored([sourceOf(units)]) }
   }
   return search(withBrandAsPlace(part, resolver), nearMe)
 }
 
+/** Fragments worth echoing: those with a letter or a CJK character ("1=1" and "--" are noise). */
+function shownIgnored(fragments: readonly string[]): string[] {
+  return fragments.filter(f => /\p{L}/u.test(f))
+}
+
 /**
- * A chain with no place named, of which only one branch is of the wished kind ("Peace Hotel":
- * "peace" is a hotel and a park): that branch is the place meant.
+ * A name many places share, with no place named, of which only one is of the wished kind ("Peace
+ * Hotel": "peace" is a hotel and a park): that place is the one meant. Never for a known chain:
+ * "星巴克 咖啡" asks for branches, even when the catalogue has only one.
  */
 function withBrandAsPlace(part: Part, resolver: NameResolver): Part {
-  if (part.found || !part.brand || part.wishes.length === 0) return part
+  if (part.found || !part.brand || part.wishes.length === 0 || isChainKey(part.brand.keys[0] ?? '')) return part
   const accept = wishFilter(part.wishes)
   const places = resolver.brandPlaces(part.brand.keys).filter(accept)
   if (places.length === 0 || !oneSpot(places)) return part
-  return { found: { centre: fromPlace(places[0]!), tier: 3 }, wishes: part.wishes, ignored: part.ignored }
+  return { found: { centre: fromPlace(places[0]!), tier: 3 }, words: part.brand.label, wishes: part.wishes, ignored: part.ignored }
 }
 
 function search(part: Part, nearMe: boolean): Understanding {
   // "附近" between a place and a wish ("人民广场附近的咖啡") is about that place, not the follower.
-  return { kind: 'search', centre: part.found?.centre, wishes: part.wishes, brand: part.brand, nearMe: nearMe && !part.found, ignored: part.ignored }
+  const ignored = shownIgnored(part.ignored)
+  return { kind: 'search', centre: part.found?.centre, wishes: part.wishes, brand: part.brand, nearMe: nearMe && !part.found, ignored }
 }
 
 /** Cuts the text at filler phrases ("附近的", "near", "我想找"), longest phrase first. */
@@ -126,27 +154,29 @@ function resolvePart(units: readonly Unit[], resolver: NameResolver): Part {
   if (n === 0) return { wishes: [], ignored: [] }
   const key = keyOf(units)
   const label = rawOf(units)
+  const words = sourceOf(units)
   const wish = wishForKey(key)
   if (wish) return { wishes: [wish], ignored: [] }
 
   const exact = resolver.exact(key, label)
-  if (exact) return isBrand(exact) ? { brand: exact, wishes: [], ignored: [] } : { found: exact, wishes: [], ignored: [] }
+  if (exact) return isBrand(exact) ? { brand: exact, wishes: [], ignored: [] } : { found: exact, words, wishes: [], ignored: [] }
 
   for (let len = Math.min(MAX_WISH_UNITS, n - 1); len >= 1; len--) {
+    // "汉堡王 人民广场" starts with a chain, not with the wish "汉堡".
     const tail = wishForKey(keyOf(units, n - len, n))
-    if (tail) return merge({ wishes: [tail], ignored: [] }, resolvePart(units.slice(0, n - len), resolver))
+    if (tail && !chainAround(units, n - len, n)) return merge({ wishes: [tail], ignored: [] }, resolvePart(units.slice(0, n - len), resolver))
     const head = wishForKey(keyOf(units, 0, len))
-    if (head) return merge({ wishes: [head], ignored: [] }, resolvePart(units.slice(len), resolver))
+    if (head && !chainAround(units, 0, len)) return merge({ wishes: [head], ignored: [] }, resolvePart(units.slice(len), resolver))
   }
 
   const prefix = resolver.prefix(key) ?? resolver.abbreviation(key)
-  if (prefix) return { found: prefix, wishes: [], ignored: [] }
+  if (prefix) return { found: prefix, words, wishes: [], ignored: [] }
 
   const split = n <= MAX_SPLIT_UNITS ? placeAndBrand(units, resolver) : undefined
   if (split) return split
 
   const loose = resolver.containing(key, label)
-  if (loose) return isBrand(loose) ? { brand: loose, wishes: [], ignored: [] } : { found: loose, wishes: [], ignored: [] }
+  if (loose) return isBrand(loose) ? { brand: loose, wishes: [], ignored: [] } : { found: loose, words, wishes: [], ignored: [] }
 
   if (units[0]!.cjk && EDGE_FILLERS.has(units[0]!.text)) return resolvePart(units.slice(1), resolver)
   if (units[n - 1]!.cjk && EDGE_FILLERS.has(units[n - 1]!.text)) return resolvePart(units.slice(0, n - 1), resolver)
@@ -155,10 +185,23 @@ function resolvePart(units: readonly Unit[], resolver: NameResolver): Part {
     const partial = nameBesideNoise(units, resolver)
     if (partial) return partial
   }
-  return { wishes: [], ignored: [label] }
+  return { wishes: [], ignored: [words] }
 }
 
-/** The best cut of a part into a place named exactly and a chain carried by catalogue places. */
+/** Whether units [from, to), at an edge of the part, are the start or end of a longer chain name there. */
+function chainAround(units: readonly Unit[], from: number, to: number): boolean {
+  const n = units.length
+  for (let extra = 1; extra <= MAX_CHAIN_EXTRA_UNITS; extra++) {
+    if (from === 0 && to + extra <= n && isChainKey(keyOf(units, 0, to + extra))) return true
+    if (to === n && from - extra >= 0 && isChainKey(keyOf(units, from - extra, n))) return true
+  }
+  return false
+}
+
+/**
+ * The best cut of a part into a place named exactly and a chain carried by catalogue places (or
+ * known as one), side by side ("KFC 静安寺") or joined by 的/有/在 ("南京东路的星巴克").
+ */
 function placeAndBrand(units: readonly Unit[], resolver: NameResolver): Part | undefined {
   let best: { part: Part; tier: number; placeUnits: number } | undefined
   const consider = (place: readonly [number, number], name: readonly [number, number]) => {
@@ -168,11 +211,17 @@ function placeAndBrand(units: readonly Unit[], resolver: NameResolver): Part | u
     if (best && (found.tier > best.tier || (found.tier === best.tier && placeUnits <= best.placeUnits))) return
     const brand = resolver.brand(keyOf(units, ...name), rawOf(units, ...name))
     if (!brand) return
-    best = { part: { found, brand, wishes: [], ignored: [] }, tier: found.tier, placeUnits }
+    best = { part: { found, words: sourceOf(units, ...place), brand, wishes: [], ignored: [] }, tier: found.tier, placeUnits }
   }
-  for (let i = 1; i < units.length; i++) {
-    consider([0, i], [i, units.length])
-    consider([i, units.length], [0, i])
+  const n = units.length
+  for (let i = 1; i < n; i++) {
+    consider([0, i], [i, n])
+    consider([i, n], [0, i])
+    const link = units[i]!
+    if (i + 1 < n && link.cjk && LINK_WORDS.has(link.text)) {
+      consider([0, i], [i + 1, n])
+      consider([i + 1, n], [0, i])
+    }
   }
   return best?.part
 }
@@ -191,8 +240,8 @@ function nameBesideNoise(units: readonly Unit[], resolver: NameResolver): Part |
       const label = rawOf(units, ...keep)
       const r = resolver.exact(k, label) ?? resolver.startingWith(k, label)
       if (!r) continue
-      const ignored = [rawOf(units, ...drop)]
-      best = { part: isBrand(r) ? { brand: r, wishes: [], ignored } : { found: r, wishes: [], ignored }, size }
+      const ignored = [sourceOf(units, ...drop)]
+      best = { part: isBrand(r) ? { brand: r, wishes: [], ignored } : { found: r, words: sourceOf(units, ...keep), wishes: [], ignored }, size }
     }
   }
   return best?.part
@@ -201,12 +250,17 @@ function nameBesideNoise(units: readonly Unit[], resolver: NameResolver): Part |
 /** Two parts of one request together; the better-matched place wins, a second one is noted as ignored. */
 function merge(a: Part, b: Part): Part {
   const out: Part = { wishes: union(a.wishes, b.wishes), ignored: [...a.ignored, ...b.ignored] }
-  const places = [a.found, b.found].filter((f): f is Found => f !== undefined)
-  if (places.length === 2) {
-    const [first, second] = places as [Found, Found]
-    out.found = second.tier < first.tier ? second : first
-    out.ignored.push((out.found === first ? second : first).centre.name)
-  } else if (places[0]) out.found = places[0]
+  if (a.found && b.found) {
+    // The losing place is echoed in the follower's words, not by the name it matched.
+    const [win, lose] = b.found.tier < a.found.tier ? [b, a] : [a, b]
+    out.found = win.found
+    if (win.words !== undefined) out.words = win.words
+    out.ignored.push(lose.words ?? lose.found!.centre.name)
+  } else if (a.found || b.found) {
+    const one = a.found ? a : b
+    out.found = one.found
+    if (one.words !== undefined) out.words = one.words
+  }
   const brand = a.brand ?? b.brand
   if (brand) out.brand = brand
   return out

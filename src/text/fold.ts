@@ -16,6 +16,8 @@ export interface Unit {
   readonly cjk: boolean
   /** The original had a separator (space, punctuation) right before this unit. */
   readonly gap: boolean
+  /** What stood between the previous unit and this one, as written ("=" in "1=1"; "" for none). */
+  readonly sep: string
 }
 
 // Characters read one at a time: Chinese (incl. rare extensions), Japanese kana, Korean.
@@ -55,23 +57,27 @@ export function foldText(s: string): string {
 export function toUnits(s: string, max = Infinity): Unit[] {
   const units: Unit[] = []
   let gap = false
+  let sep = ''
   for (const m of prepare(s).matchAll(PIECES)) {
     const raw = m[0]
     if (SEPARATOR.test(raw)) {
       gap = units.length > 0
+      if (gap) sep += raw
       continue
     }
     const folded = fold(raw)
     if (CJK.test(raw)) {
-      units.push({ text: folded, raw, cjk: true, gap })
+      units.push({ text: folded, raw, cjk: true, gap, sep })
     } else {
       if (DROPPED_WORDS.has(folded)) {
         gap = units.length > 0
+        if (gap) sep += raw
         continue
       }
-      units.push({ text: stem(folded), raw, cjk: false, gap })
+      units.push({ text: stem(folded), raw, cjk: false, gap, sep })
     }
     gap = false
+    sep = ''
     if (units.length >= max) break
   }
   return units
@@ -93,6 +99,16 @@ export function keyOf(units: readonly Unit[], from = 0, to = units.length): stri
 /** The same run as the user wrote it, for replies ("KFC", not "kfc"). */
 export function rawOf(units: readonly Unit[], from = 0, to = units.length): string {
   return join(units, from, to, 'raw')
+}
+
+/**
+ * The same run exactly as written between its first and last unit, separators included
+ * ("1=1", "wifi:free"), for echoing a part of the request that was not understood.
+ */
+export function sourceOf(units: readonly Unit[], from = 0, to = units.length): string {
+  let out = ''
+  for (let i = from; i < to; i++) out += (i > from ? units[i]!.sep : '') + units[i]!.raw
+  return out
 }
 
 function join(units: readonly Unit[], from: number, to: number, field: 'text' | 'raw'): string {

@@ -13,7 +13,7 @@ const LAKE = resolve(projectRoot(), 'examples/west-lake.csv')
 const BUND_KEY = 'WlPnhB3apRIU76Ul1TjYPwpJAPXmC4wzM4XYxvkuHPl'
 const ACCOUNTS = [
   { id: 'bund', token: 'bundToken1', appId: 'wxacbg4t446a98hx6j', aesKey: BUND_KEY, welcome: '欢迎来到外滩' },
-  { id: 'west-lake', token: 'lakeToken2', replyStyle: 'text', welcome: '欢迎来到西湖' },
+  { id: 'west-lake', token: 'lakeToken2', replyStyle: 'text', welcome: '欢迎来到西湖', examples: ['断桥', '雷峰塔'] },
 ]
 
 const message = (fields: Record<string, string>, from = 'oUser_same_person') =>
@@ -50,10 +50,11 @@ t.test("a message to one account never sees another's places", async t => {
   t.match(bund.Articles.item[0].Url, /&a=bund$/, 'the page link names the account')
 
   const lakeFromShanghai = readReply((await postAs(app, '/wechat/west-lake', 'lakeToken2', nanjingRoad('101'))).body)
-  t.match(lakeFromShanghai.Content, /^抱歉，您附近 5公里 内暂时没有收录的地点/, "west-lake's catalogue has nothing in Shanghai")
+  t.match(lakeFromShanghai.Content, /^抱歉，您附近 5公里内暂时没有收录的地点。\n最近的收录地点在 1\d\d公里外的杭州（[^）]+）。\n/, "west-lake's catalogue has nothing in Shanghai, and says where it has")
+  t.match(lakeFromShanghai.Content, /例如“断桥”“雷峰塔 咖啡”。$/, "the account's own example places")
   const lake = readReply((await postAs(app, '/wechat/west-lake', 'lakeToken2', westLake())).body)
   t.equal(lake.MsgType, 'text', 'west-lake replies in the text style')
-  t.match(lake.Content, /^📍 离您最近的 9 个地点：\n1\. <a href="https:\/\/nearby\.example\.com\/places\?[^"]+&a=west-lake">杭州香格里拉饭店<\/a>/)
+  t.match(lake.Content, /^📍 离您最近的 9 个地点：\n1\. <a href="https:\/\/nearby\.example\.com\/places\?[^"]+&a=west-lake#p1">杭州香格里拉饭店<\/a>/)
 
   // The results page uses the named account's catalogue.
   const page = (q: string) => app.inject({ method: 'GET', url: `/places?lat=30.261555&lng=120.144039${q}` })
@@ -76,7 +77,7 @@ t.test("a follower's state is per account: a position told to one is unknown to 
   t.equal(state.position('west-lake', 'oUser_same_person', NOW_MS, 60_000), undefined)
   const click = message({ MsgType: 'event', Event: 'CLICK', EventKey: 'NEARBY_HOTELS' })
   const lake = readReply((await postAs(app, '/wechat/west-lake', 'lakeToken2', click)).body)
-  t.match(lake.Content, /^想找附近的酒店？请先发送您的位置/)
+  t.equal(lake.Content, '想找附近的酒店？请先发送您的位置（点输入框旁的“+”→“位置”），再点一次菜单。', 'after a menu button there is no place name to add')
   const bund = readReply((await postAs(app, '/wechat/bund', 'bundToken1', click)).body)
   t.match(bund.Articles.item[0].Title, /^离您最近的酒店：南京饭店/)
 })
@@ -112,4 +113,24 @@ t.test("safe mode is per account: bund's key opens bund's messages only", async 
   t.match(inner.Articles.item[0].Title, '南京饭店')
   const lake = await app.inject({ method: 'POST', url: '/wechat/west-lake', query: query('lakeToken2'), payload, headers: { 'content-type': 'text/xml' } })
   t.equal(lake.statusCode, 400, 'west-lake has no EncodingAESKey')
+})
+
+t.test("help and not-found texts offer the account's own example places", async t => {
+  const { app } = await makeAccountsApp(t, t.testdir(), ACCOUNTS, { bund: DEMO, 'west-lake': LAKE })
+  const text = (content: string, msgId: string) => message({ MsgType: 'text', Content: content, MsgId: msgId })
+  const lake = async (content: string, msgId: string) => readReply((await postAs(app, '/wechat/west-lake', 'lakeToken2', text(content, msgId))).body).Content as string
+  const help = await lake('你好', '301')
+  t.equal(help, '您好！发送您的位置（点输入框旁的“+”，选“位置”），我会列出离您最近的酒店、餐厅和商店。\n也可以直接输入地名，例如“断桥”“雷峰塔”，或者地名加类别，例如“断桥 咖啡”。')
+  t.equal(await lake('asdfgh', '302'), '没有找到与“asdfgh”相符的地名或地点。\n可以输入地名（如“断桥”“雷峰塔”）、类别（如“咖啡”“酒店”），或二者一起（如“雷峰塔 酒店”）；也可以直接发送位置。')
+  t.equal(await lake('谢谢', '303'), '不客气！想找附近的地方，随时发送位置，或输入地名，例如“断桥 咖啡”。')
+  t.equal(await lake('更多', '304'), '还没有可以继续的列表。请先发送位置，或输入地名和类别，例如“断桥 咖啡”。')
+  // The example places work on this account: 断桥 is one of its places.
+  t.match(await lake('断桥', '305'), /^📍 以「断桥」为中心，最近的 9 个地点：\n1\. <a href="[^"]+">断桥<\/a> 1米 · 景点\n/)
+  const subscribe = message({ MsgType: 'event', Event: 'subscribe', EventKey: '' })
+  for (const [path, token] of [['/wechat/west-lake', 'lakeToken2'], ['/wechat/bund', 'bundToken1']]) {
+    const all = readReply((await postAs(app, path!, token!, text('help', '306'))).body).Content as string
+    if (path === '/wechat/west-lake') t.notMatch(all, '人民广场', 'no Shanghai names for a Hangzhou account')
+    else t.match(all, '例如“人民广场”“外滩”', 'an account without examples gets the demo ones')
+  }
+  t.equal(readReply((await postAs(app, '/wechat/bund', 'bundToken1', subscribe)).body).Content, '欢迎来到外滩')
 })

@@ -5,13 +5,14 @@ import { gcj02ToWgs84 } from '../../src/geo/datum.js'
 import { distanceM } from '../../src/geo/distance.js'
 import { categoryLabel } from '../../src/recommend/categories.js'
 import { formatDistance } from '../../src/recommend/format.js'
+import { nearestBeyond } from '../../src/recommend/nearest-beyond.js'
 import { pagePoint } from '../../src/http/places-url.js'
 import { makeApp, NOW_MS, postSigned } from '../helpers/app.js'
 import { DATA, fixture } from '../helpers/paths.js'
 import { readReply } from '../helpers/xml.js'
 
 const CSV = `${DATA}/shanghai_poi_osm.csv`
-const rows = parse(readFileSync(CSV, 'utf8'), { columns: true }) as { id: string; name: string; category: string; lat: string; lon: string }[]
+const rows = parse(readFileSync(CSV, 'utf8'), { columns: true }) as { id: string; name: string; name_zh: string; category: string; lat: string; lon: string }[]
 
 /** The nearest `k` rows to a WGS-84 point, by computing every distance (no index). */
 function bruteForce(at: { lat: number; lng: number }, k: number, maxM = 5000) {
@@ -50,9 +51,9 @@ t.test('a Nanjing Road location is answered with the true nearest places of the 
   t.equal(
     item.Description,
     [
-      '附近找到 10 个地点，由近到远：',
+      '以您的位置为中心，最近的 10 个地点，由近到远：',
       ...expected.slice(0, 5).map((x, i) => `${i + 1}. ${x.row.name} · ${categoryLabel(x.row.category)} · ${formatDistance(x.d)}`),
-      '……点开查看全部 10 个及地图',
+      '……点开查看全部及地图；发送“更多”看后面的',
     ].join('\n'),
   )
   t.equal(item.Url, `https://nearby.example.com/places?lat=${at.lat.toFixed(6)}&lng=${at.lng.toFixed(6)}`)
@@ -87,10 +88,48 @@ t.test('the text reply style lists the ten places with links, nearest first', as
   t.ok(Buffer.byteLength(reply.Content, 'utf8') <= 2000)
 })
 
-t.test('a pin far from every place gets a short friendly text', async t => {
+t.test('a pin far from every place is told where the nearest catalogued place is', async t => {
   const { app } = await makeApp(t, t.testdir(), [CSV])
   const res = await postSigned(app, readFileSync(fixture('location-beijing-wangfujing.xml'), 'utf8'))
   const reply = readReply(res.body)
   t.equal(reply.MsgType, 'text')
-  t.match(reply.Content, /^抱歉，您附近 5公里 内暂时没有收录的地点。/)
+  const pin = readFileSync(fixture('location-beijing-wangfujing.xml'), 'utf8')
+  const at = pagePoint(gcj02ToWgs84({ lat: Number(pin.match(/<Location_X>([^<]+)/)![1]), lng: Number(pin.match(/<Location_Y>([^<]+)/)![1]) }))
+  const [nearest] = bruteForce(at, 1, Number.POSITIVE_INFINITY)
+  t.ok(nearest!.d > 1_000_000, 'over 1,000 km away')
+  const row = nearest!.row as { name: string; name_zh?: string }
+  const name = row.name_zh && row.name_zh.length < row.name.length ? row.name_zh : row.name
+  t.equal(
+    reply.Content,
+    `抱歉，您附近 5公里内暂时没有收录的地点。\n最近的收录地点在 ${formatDistance(nearest!.d)}外（${name}）。\n` +
+      '可以换个位置再发一次，或者直接输入地名，例如“人民广场”“外滩 咖啡”。',
+  )
+  t.match(formatDistance(nearest!.d), /^1,\d{3}公里$/)
+})
+
+t.test('the nearest place beyond the radius is the true nearest, by a few capped reads', async t => {
+  const { catalogue } = await makeApp(t, t.testdir(), [CSV])
+  // Points around the catalogue at growing distances, and the nearest row to each by brute force.
+  const points = [
+    { lat: 39.9149, lng: 116.4039 }, // Beijing
+    { lat: 30.2741, lng: 120.1551 }, // Hangzhou
+    { lat: 31.0, lng: 122.5 }, // the sea east of Shanghai
+    { lat: -33.87, lng: 151.21 }, // Sydney
+    { lat: 51.5, lng: -0.12 }, // London
+  ]
+  for (const [i, p] of points.entries()) {
+    const [want] = bruteForce(p, 1, Number.POSITIVE_INFINITY)
+    const got = nearestBeyond(p, catalogue, 5000)
+    if (i < 3) {
+      t.equal(got?.place.id, want!.row.id, `${p.lat},${p.lng}`)
+      t.equal(Math.round(got!.distanceM), Math.round(want!.d))
+    } else {
+      // From another continent every place is inside the first box: a near one, within 1 %.
+      t.ok(got!.distanceM >= want!.d && got!.distanceM <= want!.d * 1.01, `${p.lat},${p.lng}: ${got!.distanceM} vs ${want!.d}`)
+    }
+  }
+  let reads = 0
+  const counting = { ...catalogue, inBox: catalogue.inBox.bind(catalogue), placesByKey: catalogue.placesByKey.bind(catalogue), pointsInBox: (...a: Parameters<typeof catalogue.pointsInBox>) => (reads++, catalogue.pointsInBox(...a)) }
+  nearestBeyond(points[3]!, counting, 5000)
+  t.ok(reads < 40, `${reads} box reads from Sydney`)
 })

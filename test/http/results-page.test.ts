@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { pageSize } from '../../src/http/places-routes.js'
@@ -7,8 +7,11 @@ import { makeApp, signedQuery } from '../helpers/app.js'
 
 const DEMO = join(projectRoot(), 'data/demo-catalogue.csv')
 const DEMO_GAZETTEER = join(projectRoot(), 'data/demo-gazetteer.csv')
-/** demo-g04 in the demo gazetteer: the metro station, as a reply names it. */
-const STATION = { lat: '31.233500', lng: '121.470500', label: '人民广场（地铁站）' }
+/** demo-g04 in the demo gazetteer: the metro station, at its point as a reply's link gives it. */
+const STATION = (() => {
+  const row = readFileSync(DEMO_GAZETTEER, 'utf8').split('\n').find(l => l.startsWith('demo-g04,'))!.split(',')
+  return { lat: Number(row[5]).toFixed(6), lng: Number(row[6]).toFixed(6), label: '人民广场（地铁站）' }
+})()
 
 const demoApp = (t: Test) => makeApp(t, t.testdir(), [DEMO], {}, {}, {}, { gazetteer: [DEMO_GAZETTEER] })
 const h1 = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1]

@@ -121,6 +121,22 @@ t.test('requests are understood as place, kind of place and chain', async t => {
     ['静安寺肯德基', 'search · at 静安寺 (landmark) · brand 肯德基 [肯德基|kfc] ×57'],
     ['McDonalds near People Square', 'search · at 人民广场 (station/metro) · brand McDonalds [mcdonald|麦当劳] ×45'],
     ['Peace Hotel', 'search · at 和平饭店南楼 (poi) · want hotel'],
+    // A chain joined to the place by 的 / 有 / 在, or asked about ("有没有", "吗").
+    ['南京东路的星巴克', 'search · at 南京东路 (station/metro) · brand 星巴克 [星巴克|starbuck] ×94'],
+    ['南京东路有星巴克吗', 'search · at 南京东路 (station/metro) · brand 星巴克 [星巴克|starbuck] ×94'],
+    ['人民广场有没有星巴克', 'search · at 人民广场 (station/metro) · brand 星巴克 [星巴克|starbuck] ×94'],
+    ['静安寺附近的肯德基', 'search · at 静安寺 (landmark) · brand 肯德基 [肯德基|kfc] ×57'],
+    ['KFC在人民广场', 'search · at 人民广场 (station/metro) · brand KFC [kfc|肯德基] ×57'],
+    ['南京东路的咖啡', 'search · at 南京东路 (station/metro) · want cafe'],
+    // A chain whose name starts with a wish word is the chain ("汉堡王" is not "汉堡" + "王").
+    ['汉堡王 人民广场', 'search · at 人民广场 (station/metro) · brand 汉堡王 [汉堡王|burger king] ×10'],
+    ['人民广场 汉堡', 'search · at 人民广场 (station/metro) · want fast_food'],
+    // A chain we know with no branch in the catalogue is still a chain, not "not understood".
+    ['如家', 'search · brand 如家 [如家|home inn] ×0'],
+    ['瑞幸 人民广场', 'search · at 人民广场 (station/metro) · brand 瑞幸 [瑞幸|luckin|luckin coffee] ×0'],
+    // Pinyin typed without its apostrophe.
+    ['coffee near Jing an temple', 'search · at 静安寺 (landmark) · want cafe'],
+    ['Jing an Temple station', 'search · at 静安寺 (station/metro)'],
     // Commands.
     ['更多', 'more'],
     ['more', 'more'],
@@ -129,8 +145,17 @@ t.test('requests are understood as place, kind of place and chain', async t => {
     ['', 'help'],
     ['   ', 'help'],
     ['?!', 'help'],
+    ['hi', 'help'],
+    ['help', 'help'],
+    ['谢谢', 'thanks'],
+    ['thanks', 'thanks'],
+    ['Thank you!', 'thanks'],
+    ['好的', 'thanks'],
     // Nothing, or noise beside a name.
-    ['wifi:free', 'unknown · ignored "wifi free"'],
+    ['wifi:free', 'unknown · ignored "wifi:free"'],
+    // What was left out is echoed as the follower wrote it; digits and punctuation alone are noise.
+    ["外滩' OR 1=1 --", 'search · at 外滩 (landmark)'],
+    ['外滩 and 静安寺站', 'search · at 外滩 (landmark) · ignored "静安寺站"'],
     ['asdfgh', 'unknown · ignored "asdfgh"'],
     ["Hilton';DROP TABLE hotels;--", 'search · at Hilton Shanghai Hongqiao (place) · want hotel · ignored "DROP TABLE"'],
   ]

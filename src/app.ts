@@ -6,7 +6,8 @@ import { NO_GAZETTEER, type GazetteerReader } from './recommend/place-names.js'
 import type { UserState } from './state/user-state.js'
 import { randomBytes } from 'node:crypto'
 import { answerMessage, type Answer, type AnswerContext } from './http/answer.js'
-import { Deliveries, MemoryDeliveryStore, realClock, type DeliveryClock, type DeliveryStore } from './wechat/dedupe.js'
+import { Deliveries, EncodedDeliveryStore, MemoryDeliveryStore, realClock, type DeliveryClock, type DeliveryStore } from './wechat/dedupe.js'
+import { ANSWER_CODEC, NO_ANSWER } from './http/receive-message.js'
 import type { InboundMessage } from './wechat/types.js'
 import { registerHealthRoutes } from './http/health-routes.js'
 import { registerPlacesRoutes } from './http/places-routes.js'
@@ -26,9 +27,9 @@ export interface AppDeps {
   /** Fastify logger options; `false` in tests. */
   readonly logger?: FastifyServerOptions['logger']
   /**
-   * Where deliveries of WeChat pushes are claimed and their answers kept for retries. The
-   * server passes the SQLite one in the state file (shared by worker processes); the default
-   * keeps them in this process's memory.
+   * Where deliveries of WeChat pushes are claimed and their answers kept for retries, when
+   * several worker processes must share them: the server then passes the SQLite one in the
+   * state file. By default (one process) they stay in this process's memory, unencoded.
    */
   readonly deliveryStore?: DeliveryStore
   /** Timers for the reply deadline; tests pass a fake one (with `now`). */
@@ -57,11 +58,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   const now = deps.now ?? Date.now
-  const deliveries = new Deliveries(
-    deps.deliveryStore ?? new MemoryDeliveryStore(),
-    { now, sleep: deps.sleep ?? realClock.sleep },
+  const deliveries = new Deliveries<Answer>(
+    deps.deliveryStore ? new EncodedDeliveryStore(deps.deliveryStore, ANSWER_CODEC) : new MemoryDeliveryStore<Answer>(),
+    deps.sleep ? { now, sleep: deps.sleep } : { now, sleep: realClock.sleep, after: realClock.after },
     {
       deadlineMs: deps.config.replyDeadlineMs,
+      failed: NO_ANSWER,
       onStoreError: (err, operation) => app.log.warn({ err: (err as Error).message, operation }, 'delivery store failed; answering without dedupe'),
     },
   )

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import pino from 'pino'
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
 import type { RefreshStatus } from './catalogue/refresh.js'
 import type { Config } from './config.js'
@@ -47,6 +48,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       level: deps.config.logLevel,
       // WeChat puts signature, nonce and the user's openid in the query: log the path only.
       serializers: { req: req => ({ method: req.method, path: req.url.split('?')[0], id: req.id }) },
+      // Written asynchronously: lines logged while a write is under way go out together, so a
+      // busy server makes one write(2) per batch instead of one per message, and no reply waits
+      // for stdout. What is still buffered is written when the process exits.
+      stream: pino.destination({ dest: 1, sync: false }),
     },
     // One line per WeChat message is written by the route itself (with its outcome and timing).
     logController: new LogController({ disableRequestLogging: true }),

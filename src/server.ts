@@ -88,6 +88,9 @@ function refreshLine(config: Config, account: AccountConfig): string {
   return `"${config.refresh.cron}" in ${config.refresh.timezone}, from ${sources} source(s)`
 }
 
+/** How often a running server looks whether an operator swapped a catalogue file (ms). */
+const FOLLOW_CATALOGUE_EVERY_MS = 1000
+
 /** Builds what is missing (catalogues from their sources or the demo, the gazetteer) and opens the catalogues. */
 async function prepare(config: Config, log: () => RefreshLogger) {
   // One catalogue per database file: accounts that name the same file share it (and its refresh).
@@ -98,6 +101,8 @@ async function prepare(config: Config, log: () => RefreshLogger) {
     if (byFile.has(file)) continue
     built.set(file, await ensureCatalogue(config, file))
     byFile.set(file, new LiveCatalogue(file, {
+      followEveryMs: FOLLOW_CATALOGUE_EVERY_MS,
+      onIndexError: err => log().error({ err, file }, 'the replaced catalogue could not be indexed in memory; it answers from its R*Tree'),
       onReopenError: err => log().error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
     }))
   }
@@ -134,11 +139,15 @@ async function serve(config: Config): Promise<void> {
   let app: ReturnType<typeof buildApp> | undefined
   const appLog = (): RefreshLogger => app!.log
   const { built, byFile, catalogues, builtGazetteer } = await prepare(config, appLog)
+  // Positions go into memory before the port opens, so the first location waits for nothing.
+  for (const c of byFile.values()) c.warm()
   const gazetteer = new Gazetteer(config.gazetteerFile)
   const state = new UserState(config.stateFile, {
-    onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions'),
+    onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions or result lists'),
   })
-  const deliveryStore = new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)
+  // Retries of a push may reach another worker than its first delivery: workers share their
+  // claims in the state file. A single process keeps them in memory, off the disk entirely.
+  const deliveryStore = isWorker() ? new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS) : undefined
   // In a worker the supervisor runs the refresh; a single process runs its own.
   let refresh: RefreshJobs | undefined
   app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })
@@ -151,7 +160,7 @@ async function serve(config: Config): Promise<void> {
     for (const c of byFile.values()) c.close()
     gazetteer.close()
     state.close()
-    deliveryStore.close()
+    deliveryStore?.close()
   })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import pino from 'pino'
 import type { LiveCatalogue } from './catalogue/live-catalogue.js'
 import type { RefreshStatus } from './catalogue/refresh.js'
 import type { Config } from './config.js'
@@ -6,7 +7,8 @@ import { NO_GAZETTEER, type GazetteerReader } from './recommend/place-names.js'
 import type { UserState } from './state/user-state.js'
 import { randomBytes } from 'node:crypto'
 import { answerMessage, type Answer, type AnswerContext } from './http/answer.js'
-import { Deliveries, MemoryDeliveryStore, realClock, type DeliveryClock, type DeliveryStore } from './wechat/dedupe.js'
+import { Deliveries, EncodedDeliveryStore, MemoryDeliveryStore, realClock, type DeliveryClock, type DeliveryStore } from './wechat/dedupe.js'
+import { ANSWER_CODEC, NO_ANSWER } from './http/receive-message.js'
 import type { InboundMessage } from './wechat/types.js'
 import { registerHealthRoutes } from './http/health-routes.js'
 import { registerPlacesRoutes } from './http/places-routes.js'
@@ -26,9 +28,9 @@ export interface AppDeps {
   /** Fastify logger options; `false` in tests. */
   readonly logger?: FastifyServerOptions['logger']
   /**
-   * Where deliveries of WeChat pushes are claimed and their answers kept for retries. The
-   * server passes the SQLite one in the state file (shared by worker processes); the default
-   * keeps them in this process's memory.
+   * Where deliveries of WeChat pushes are claimed and their answers kept for retries, when
+   * several worker processes must share them: the server then passes the SQLite one in the
+   * state file. By default (one process) they stay in this process's memory, unencoded.
    */
   readonly deliveryStore?: DeliveryStore
   /** Timers for the reply deadline; tests pass a fake one (with `now`). */
@@ -46,6 +48,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       level: deps.config.logLevel,
       // WeChat puts signature, nonce and the user's openid in the query: log the path only.
       serializers: { req: req => ({ method: req.method, path: req.url.split('?')[0], id: req.id }) },
+      // Written asynchronously: lines logged while a write is under way go out together, so a
+      // busy server makes one write(2) per batch instead of one per message, and no reply waits
+      // for stdout. What is still buffered is written when the process exits.
+      stream: pino.destination({ dest: 1, sync: false }),
     },
     // One line per WeChat message is written by the route itself (with its outcome and timing).
     logController: new LogController({ disableRequestLogging: true }),
@@ -57,11 +63,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   const now = deps.now ?? Date.now
-  const deliveries = new Deliveries(
-    deps.deliveryStore ?? new MemoryDeliveryStore(),
-    { now, sleep: deps.sleep ?? realClock.sleep },
+  const deliveries = new Deliveries<Answer>(
+    deps.deliveryStore ? new EncodedDeliveryStore(deps.deliveryStore, ANSWER_CODEC) : new MemoryDeliveryStore<Answer>(),
+    deps.sleep ? { now, sleep: deps.sleep } : { now, sleep: realClock.sleep, after: realClock.after },
     {
       deadlineMs: deps.config.replyDeadlineMs,
+      failed: NO_ANSWER,
       onStoreError: (err, operation) => app.log.warn({ err: (err as Error).message, operation }, 'delivery store failed; answering without dedupe'),
     },
   )

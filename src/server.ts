@@ -104,6 +104,9 @@ function refreshLine(config: Config, account: AccountConfig): string {
   return `"${config.refresh.cron}" in ${config.refresh.timezone}, from ${sources} source(s)`
 }
 
+/** How often a running server looks whether an operator swapped a catalogue file (ms). */
+const FOLLOW_CATALOGUE_EVERY_MS = 1000
+
 /** Builds what is missing (catalogues from their sources or the demo, the gazetteer) and opens the catalogues. */
 async function prepare(config: Config, log: () => RefreshLogger) {
   // One catalogue per database file: accounts that name the same file share it (and its refresh).
@@ -115,6 +118,8 @@ async function prepare(config: Config, log: () => RefreshLogger) {
     const setting = catalogueSetting(config, account)
     built.set(file, await ensureCatalogue(config, file, setting))
     byFile.set(file, openedFor(setting, file, () => new LiveCatalogue(file, {
+      followEveryMs: FOLLOW_CATALOGUE_EVERY_MS,
+      onIndexError: err => log().error({ err, file }, 'the replaced catalogue could not be indexed in memory; it answers from its R*Tree'),
       onReopenError: err => log().error({ err, file }, 'a replaced catalogue file cannot be opened; the previous one keeps serving'),
       onSwitch: ({ from, to }) =>
         log().info({ file, version: to.version, places: to.places, previousVersion: from.version, previousPlaces: from.places }, 'catalogue switched to the new file'),
@@ -155,15 +160,21 @@ async function serve(config: Config): Promise<void> {
   let app: ReturnType<typeof buildApp> | undefined
   const appLog = (): RefreshLogger => app!.log
   const { built, byFile, catalogues, builtGazetteer } = await prepare(config, appLog)
+  // Positions go into memory before the port opens, so the first location waits for nothing.
+  for (const c of byFile.values()) c.warm()
   const gazetteerFile = config.gazetteerFile
   const gazetteer = openedFor('GAZETTEER_FILE', gazetteerFile, () => new LiveGazetteer(gazetteerFile, {
     onReopenError: err => app?.log.error({ err, file: gazetteerFile }, 'a replaced gazetteer file cannot be opened; the previous one keeps serving'),
     onSwitch: ({ from, to }) => app?.log.info({ file: gazetteerFile, entries: to, previousEntries: from }, 'gazetteer switched to the new file'),
   }))
   const state = openedFor('STATE_FILE', config.stateFile, () => new UserState(config.stateFile, {
-    onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions'),
+    onWriteError: err => app?.log.warn({ err: (err as Error).message }, 'could not remember positions or result lists'),
   }))
-  const deliveryStore = openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS))
+  // Retries of a push may reach another worker than its first delivery: workers share their
+  // claims in the state file. A single process keeps them in memory, off the disk entirely.
+  const deliveryStore = isWorker()
+    ? openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS))
+    : undefined
   // In a worker the supervisor runs the refresh; a single process runs its own.
   let refresh: RefreshJobs | undefined
   app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })
@@ -176,7 +187,7 @@ async function serve(config: Config): Promise<void> {
     for (const c of byFile.values()) c.close()
     gazetteer.close()
     state.close()
-    deliveryStore.close()
+    deliveryStore?.close()
   })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,6 +2,7 @@
  * Prints the hottest functions of a V8 .cpuprofile (from `node --cpu-prof`): self time and
  * total (inclusive) time, so a missed target can be traced to the frames that cost it.
  *   npx tsx scripts/bench/profile-top.ts bench/out/profiles/CPU.*.cpuprofile [--top 25]
+ * Also self time by file (or package), which shows which part of the code the time goes to.
  */
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
@@ -60,6 +61,15 @@ for (const file of positionals) {
       process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${k}\n`)
     }
   }
+  const byFile = new Map<string, number>()
+  for (const [id, us] of selfUs) {
+    const url = byId.get(id)!.callFrame.url.replace(/^file:\/\//, '')
+    // A package counts as one; our own files one by one; natives and V8 by their frame name.
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1]
+    const key = pkg ? `[${pkg}]` : url ? relative(process.cwd(), url) : `(${byId.get(id)!.callFrame.functionName || 'native'})`
+    byFile.set(key, (byFile.get(key) ?? 0) + us)
+  }
   show('self time', self)
+  show('self time by file', byFile)
   show('total time', inclusive)
 }

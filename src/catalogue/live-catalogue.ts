@@ -1,9 +1,18 @@
 import { statSync } from 'node:fs'
-import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow, type PointRow } from './repository.js'
+import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow, type PointRow, type PositionRow } from './repository.js'
 
 export interface LiveCatalogueOptions {
   /** Told when a replaced file cannot be opened; the previous catalogue keeps answering. */
   readonly onReopenError?: (err: unknown) => void
+  /**
+   * Look at the file's inode at most this often (ms); by default on every query. A running
+   * server needs no more than a glance a second: its own refresh reopens at once, and a swap
+   * by the operator's CLI may take that long to be noticed. A stat() per query was a few
+   * per cent of a location reply.
+   */
+  readonly followEveryMs?: number
+  /** Told when the position index of a replacement could not be built (it then uses the R*Tree). */
+  readonly onIndexError?: (err: unknown) => void
   /** Told once the catalogue answers from a replaced file: what it held before and holds now. */
   readonly onSwitch?: (change: CatalogueSwitch) => void
 }
@@ -21,13 +30,16 @@ export interface CatalogueSwitch {
  *
  * Imports and refreshes replace the file by renaming a new one over it. The refresh inside
  * the server calls reopen() itself; a swap made by another process (the operator CLI) is
- * noticed on the next query, when the file's inode no longer matches the open one.
+ * noticed on the next query (or the first one after `followEveryMs`), when the file's inode no
+ * longer matches the open one.
  */
 export class LiveCatalogue {
   #current: Catalogue
   #inode: number
   /** A replacement that failed to open, so it is not retried on every query. */
   #badInode: number | undefined
+  /** performance.now() of the last look at the file. */
+  #lookedAt = Number.NEGATIVE_INFINITY
 
   constructor(
     readonly file: string,
@@ -52,6 +64,15 @@ export class LiveCatalogue {
 
   pointsInBox(box: BoxQuery, max?: number, categories?: readonly string[]): PointRow[] {
     return this.current.pointsInBox(box, max, categories)
+  }
+
+  positionsInBox(box: BoxQuery, max?: number, categories?: readonly string[]): PositionRow[] {
+    return this.current.positionsInBox(box, max, categories)
+  }
+
+  /** Builds the position index of the open catalogue now, so no request waits for it. */
+  warm(): void {
+    this.current.warm()
   }
 
   placesByKey(keys: readonly number[]): PlaceRow[] {
@@ -86,6 +107,9 @@ export class LiveCatalogue {
     // The inode is read before opening: a swap in between costs one more reopen, never a stale one.
     const inode = inodeOf(this.file) ?? -1
     const next = new Catalogue(this.file, { readonly: true })
+    // A served catalogue had its index built: the new one's is built between requests (it
+    // answers from the R*Tree until then); a failure only leaves it on the R*Tree.
+    if (this.#current.warmed) next.warmInBackground().catch(err => this.opts.onIndexError?.(err))
     const old = this.#current
     const from = this.opts.onSwitch ? summary(old) : undefined
     this.#current = next
@@ -101,6 +125,12 @@ export class LiveCatalogue {
   }
 
   #follow(): void {
+    const every = this.opts.followEveryMs
+    if (every) {
+      const now = performance.now()
+      if (now - this.#lookedAt < every) return
+      this.#lookedAt = now
+    }
     const inode = inodeOf(this.file)
     // A missing file (mid-rename on another system, or deleted by hand): keep what is open.
     if (inode === undefined || inode === this.#inode || inode === this.#badInode) return

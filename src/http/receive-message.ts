@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountConfig } from '../config.js'
 import { isAppError } from '../errors.js'
 import { WxCryptoError } from '../wechat/crypto.js'
-import { deliveryKey, type Delivered } from '../wechat/dedupe.js'
+import { deliveryKey, type Delivered, type DeliveryCodec } from '../wechat/dedupe.js'
 import { openEnvelope, sealReply, type EnvelopeKeys } from '../wechat/envelope.js'
 import { parseMessage } from '../wechat/parse.js'
 import { REPLY_SUCCESS, renderReply } from '../wechat/reply.js'
@@ -29,7 +29,23 @@ export function singleValues(query: unknown): Query {
 }
 
 /** What a retry needs to give the same answer again: the decided reply, not its XML. */
-const NO_ANSWER: Answer = { reply: undefined, outcome: 'failed' }
+export const NO_ANSWER: Answer = { reply: undefined, outcome: 'failed' }
+
+/**
+ * Answers as text, for the delivery store that worker processes share (a single process keeps
+ * the answer objects themselves). Anything unreadable counts as a failed answer.
+ */
+export const ANSWER_CODEC: DeliveryCodec<Answer> = {
+  encode: answer => JSON.stringify(answer),
+  decode: text => {
+    try {
+      const a = JSON.parse(text) as Answer | null
+      return a && typeof a === 'object' && typeof a.outcome === 'string' ? a : NO_ANSWER
+    } catch {
+      return NO_ANSWER
+    }
+  },
+}
 
 /**
  * One POST from WeChat: signature → (safe mode) envelope → parse → the answer, once per push
@@ -45,14 +61,21 @@ export async function receiveMessage(
   res: FastifyReply,
 ) {
   const started = performance.now()
-  const ms = () => Math.round((performance.now() - started) * 10) / 10
-  const q = singleValues(req.query)
+  const ms = () => msSince(started)
+  // Only the parameters used here are read (a copy of the whole query per message is not needed).
+  const query = req.query as Record<string, unknown> | null | undefined
+  const q = {
+    signature: param(query, 'signature'),
+    timestamp: param(query, 'timestamp'),
+    nonce: param(query, 'nonce'),
+    msg_signature: param(query, 'msg_signature'),
+  }
   if (!signatureMatches(q.signature, account.token, q.timestamp ?? '', q.nonce ?? '')) {
     req.log.warn({ account: account.id, ms: ms() }, 'message with a missing or bad signature refused')
     return res.code(401).type('text/plain; charset=utf-8').send('invalid signature')
   }
   const body = typeof req.body === 'string' ? req.body : ''
-  const encrypted = q.encrypt_type?.toLowerCase() === 'aes'
+  const encrypted = param(query, 'encrypt_type')?.toLowerCase() === 'aes'
   let xml = body
   if (encrypted) {
     if (!keys) {
@@ -89,7 +112,7 @@ export async function receiveMessage(
     warn: (details, message) => req.log.warn({ account: account.id, ...details }, message),
   }
   const line = { account: account.id, kind: msg.kind, user: shortId(msg.from) }
-  let delivered: Delivered
+  let delivered: Delivered<Answer>
   try {
     delivered = await deps.deliveries.deliver(deliveryKey(account.id, msg), () => work(deps, msg, ctx, req, line))
   } catch (err) {
@@ -105,7 +128,7 @@ export async function receiveMessage(
     )
     return sendSuccess(res)
   }
-  const answer = decode(delivered.value)
+  const answer = delivered.value
   const level = delivered.kind === 'first' ? 'info' : 'warn'
   req.log[level](
     { ...line, delivery: delivered.kind === 'first' ? 'first' : 'retry', outcome: answer.outcome, results: answer.results, ms: ms() },
@@ -128,22 +151,25 @@ export async function receiveMessage(
 }
 
 /** The work done once per push. Failures become a value so that retries do not run it again. */
-async function work(deps: WechatRouteDeps, msg: InboundMessage, ctx: AnswerContext, req: FastifyRequest, line: object): Promise<string> {
+async function work(deps: WechatRouteDeps, msg: InboundMessage, ctx: AnswerContext, req: FastifyRequest, line: object): Promise<Answer> {
   try {
-    return JSON.stringify(await deps.answer(msg, ctx))
+    return await deps.answer(msg, ctx)
   } catch (err) {
     req.log.error({ err, ...line }, 'answering a message failed')
-    return JSON.stringify(NO_ANSWER)
+    return NO_ANSWER
   }
 }
 
-function decode(value: string): Answer {
-  try {
-    const a = JSON.parse(value) as Answer | null
-    return a && typeof a === 'object' && typeof a.outcome === 'string' ? a : NO_ANSWER
-  } catch {
-    return NO_ANSWER
-  }
+function msSince(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10
+}
+
+/** One query parameter as a single string (see singleValues). */
+function param(query: Record<string, unknown> | null | undefined, name: string): string | undefined {
+  if (typeof query !== 'object' || query === null) return undefined
+  const v = Object.hasOwn(query, name) ? query[name] : undefined
+  const first: unknown = Array.isArray(v) ? v[0] : v
+  return typeof first === 'string' ? first : undefined
 }
 
 function sendSuccess(res: FastifyReply) {
@@ -156,7 +182,17 @@ export function catalogueOf<T>(catalogues: ReadonlyMap<string, T>, accountId: st
   return c
 }
 
+/** Hashes of recent senders: a follower usually sends several messages in a row. */
+const recentIds = new Map<string, string>()
+const MAX_RECENT_IDS = 10_000
+
 /** OpenIDs are personal data: logs carry a short one-way hash, enough to correlate lines. */
 export function shortId(openId: string): string {
-  return createHash('sha256').update(openId).digest('hex').slice(0, 10)
+  let id = recentIds.get(openId)
+  if (id === undefined) {
+    id = createHash('sha256').update(openId).digest('hex').slice(0, 10)
+    if (recentIds.size >= MAX_RECENT_IDS) recentIds.clear()
+    recentIds.set(openId, id)
+  }
+  return id
 }

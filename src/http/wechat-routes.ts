@@ -23,7 +23,7 @@ export interface WechatRouteDeps {
   /** Current time in milliseconds; injected so tests control CreateTime. */
   readonly now: () => number
   /** Runs each push once and hands its retries the same answer, within the deadline. */
-  readonly deliveries: Deliveries
+  readonly deliveries: Deliveries<Answer>
   /** Random bytes for encrypted replies (tests inject fixed ones). */
   readonly random: (size: number) => Buffer
   /** Decides the answer to a message (the domain; tests may wrap it). */

@@ -2,7 +2,7 @@ import type { LatLng } from '../geo/datum.js'
 import { boxesAround, type Box } from '../geo/box.js'
 import { distanceM } from '../geo/distance.js'
 import { DensityMemo } from './density-memo.js'
-import type { CatalogueReader, Place, RankedPlace } from './place.js'
+import type { CatalogueReader, Place, PlacePosition, RankedPlace } from './place.js'
 
 export interface NearestOptions {
   /** How many places to return at most. */
@@ -30,9 +30,12 @@ const OVERSHOOT = 8
 const START_MARGIN = 1.2
 
 interface Located {
-  readonly id: string
   readonly lat: number
   readonly lng: number
+}
+
+interface Identified extends Located {
+  readonly id: string
 }
 
 interface Ranked<T> {
@@ -59,14 +62,20 @@ function memoFor(reader: CatalogueReader, categories: readonly string[] | undefi
  * holds `limit` places (then nothing outside the box can be nearer than those), or until it
  * reaches `maxRadiusM`. The first box is sized from the density earlier searches saw around
  * `at`, each widening from the density seen so far. When the reader offers positions only
- * (`pointsInBox`), ranking reads those and only the winners' details are fetched.
+ * (`positionsInBox`, or `pointsInBox` with ids), ranking reads those and only the winners'
+ * details are fetched.
  */
 export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: NearestOptions): RankedPlace[] {
   const { categories } = opts
   const memo = memoFor(reader, categories)
-  const { pointsInBox, placesByKey } = reader
+  const { positionsInBox, pointsInBox, placesByKey } = reader
+  const cap = opts.limit * OVERSHOOT
+  if (positionsInBox && placesByKey && !opts.accept) {
+    const ranked = search(at, (box, max) => positionsInBox.call(reader, box, max, categories), opts, memo, cap, byItemDistance)
+    return withDetails(ranked, opts.limit, keys => placesByKey.call(reader, keys))
+  }
   if (pointsInBox && placesByKey && !opts.accept) {
-    const ranked = search(at, (box, max) => pointsInBox.call(reader, box, max, categories), opts, memo, opts.limit * OVERSHOOT)
+    const ranked = search(at, (box, max) => pointsInBox.call(reader, box, max, categories), opts, memo, cap, byItemDistanceThenId).slice(0, opts.limit)
     const places = placesByKey.call(reader, ranked.map(r => r.item.key))
     // Same synchronous turn, same catalogue: a mismatch would be a bug, so it never goes unnoticed.
     if (places.length !== ranked.length || places.some((p, i) => p.id !== ranked[i]!.item.id)) {
@@ -83,12 +92,41 @@ export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: Nearest
         ? (box: Box) => reader.inBox(box).filter(p => ofKind.has(p.category))
         : (box: Box) => reader.inBox(box)
   const read = accept ? (box: Box) => fetch(box).filter(accept) : fetch
-  return search(at, read, opts, memo, -1).map(r => ({ place: r.item, distanceM: r.distanceM }))
+  return search(at, read, opts, memo, -1, byItemDistanceThenId)
+    .slice(0, opts.limit)
+    .map(r => ({ place: r.item, distanceM: r.distanceM }))
 }
 
 /**
- * `read(box, max)` returns at most `max` items of the box (all when negative); a read that
- * returns `max` was cut short (see OVERSHOOT) and is never ranked.
+ * The first `limit` of `ranked` (sorted by distance) with their details. Equal distances are
+ * ordered by id, which only the details carry: every place tied with the last one kept is
+ * fetched too, then ties are put in id order and the list cut to `limit`.
+ */
+function withDetails(ranked: Ranked<PlacePosition>[], limit: number, fetch: (keys: number[]) => Place[]): RankedPlace[] {
+  let end = Math.min(limit, ranked.length)
+  if (end === 0) return []
+  const last = ranked[end - 1]!.distanceM
+  while (end < ranked.length && ranked[end]!.distanceM === last) end++
+  const keys: number[] = []
+  for (let i = 0; i < end; i++) keys.push(ranked[i]!.item.key)
+  const places = fetch(keys)
+  const out: RankedPlace[] = []
+  for (let i = 0; i < end; i++) {
+    const r = ranked[i]!
+    const place = places[i]
+    // Same synchronous turn, same catalogue: a mismatch would be a bug, so it never goes unnoticed.
+    if (!place || place.lat !== r.item.lat || place.lng !== r.item.lng) throw new Error('catalogue returned other places than the ones ranked')
+    out.push({ place, distanceM: r.distanceM })
+  }
+  if (places.length !== end) throw new Error('catalogue returned other places than the ones ranked')
+  if (end > 1) out.sort(byDistanceThenId)
+  return out.length > limit ? out.slice(0, limit) : out
+}
+
+/**
+ * Every item within the final search radius, sorted by `order`. `read(box, max)` returns at
+ * most `max` items of the box (all when negative); a read that returns `max` was cut short
+ * (see OVERSHOOT) and is never ranked.
  */
 function search<T extends Located>(
   at: LatLng,
@@ -96,6 +134,7 @@ function search<T extends Located>(
   opts: NearestOptions,
   memo: DensityMemo,
   cap: number,
+  order: (a: Ranked<T>, b: Ranked<T>) => number,
 ): Ranked<T>[] {
   const { limit, maxRadiusM } = opts
   let radius = Math.min(opts.startRadiusM ?? startRadius(memo.at(at), limit), maxRadiusM)
@@ -122,8 +161,7 @@ function search<T extends Located>(
     }
     if (ranked.length >= limit || radius >= maxRadiusM) {
       memo.learn(at, ranked.length, radius)
-      ranked.sort(byItemDistanceThenId)
-      return ranked.slice(0, limit)
+      return ranked.sort(order)
     }
     radius = Math.min(maxRadiusM, nextRadius(radius, ranked.length, limit))
   }
@@ -143,7 +181,11 @@ function nextRadius(radius: number, found: number, limit: number): number {
   return radius * Math.max(1.5, scale)
 }
 
-function byItemDistanceThenId(a: Ranked<Located>, b: Ranked<Located>): number {
+function byItemDistance(a: Ranked<Located>, b: Ranked<Located>): number {
+  return a.distanceM - b.distanceM
+}
+
+function byItemDistanceThenId(a: Ranked<Identified>, b: Ranked<Identified>): number {
   return a.distanceM - b.distanceM || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0)
 }
 

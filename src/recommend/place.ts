@@ -16,11 +16,15 @@ export interface Place {
 }
 
 /** Where a place is, and nothing else: enough to rank by distance. `key` fetches the details. */
-export interface PlacePoint {
+export interface PlacePosition {
   readonly key: number
-  readonly id: string
   readonly lat: number
   readonly lng: number
+}
+
+/** A position with the place's id. */
+export interface PlacePoint extends PlacePosition {
+  readonly id: string
 }
 
 /** What the domain needs from storage. The catalogue's repository fits it structurally. */
@@ -36,6 +40,12 @@ export interface CatalogueReader {
    */
   pointsInBox?(box: Box, max: number, categories?: readonly string[]): PlacePoint[]
   placesByKey?(keys: readonly number[]): Place[]
+  /**
+   * Optional, preferred over `pointsInBox`: the same without ids (an index held in memory
+   * need not keep a million strings). Distance ties are then ordered by the ids of the
+   * details fetched with `placesByKey`.
+   */
+  positionsInBox?(box: Box, max: number, categories?: readonly string[]): PlacePosition[]
 }
 
 export interface RankedPlace {

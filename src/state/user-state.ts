@@ -5,9 +5,9 @@ import type { Statement } from 'better-sqlite3'
  * What the bot remembers about a follower, per account: the last known position (from a
  * location message or the LOCATION event) and the last result list (for "more"). Kept in a
  * small SQLite file of its own, apart from the catalogue, so that catalogue refreshes never
- * touch it and several worker processes share it. Failures to write values are the caller's to
- * log, those of positions (written after the reply) go to `onWriteError`: losing a remembered
- * position must never cost a reply.
+ * touch it and several worker processes share it. Both are written after the reply, batched;
+ * failures to write them go to `onWriteError`: losing a remembered position or list must
+ * never cost a reply.
  */
 export interface StoredPosition {
   /** WGS-84. */
@@ -40,19 +40,23 @@ CREATE TABLE IF NOT EXISTS user_value (
 
 export interface UserStateOptions {
   /**
-   * Told when positions could not be written. Positions are written after the reply, batched,
-   * so a failure can no longer reach the request that gave them.
+   * Told when positions or values could not be written. They are written after the reply,
+   * batched, so a failure can no longer reach the request that gave them.
    */
   readonly onWriteError?: (err: unknown) => void
 }
+
+type PendingValue = [account: string, user: string, key: string, json: string, at: number]
 
 export class UserState {
   readonly #db: Database.Database
   readonly #onWriteError: (err: unknown) => void
   /** Positions given since the last write, newest per follower. */
   readonly #pending = new Map<string, [account: string, user: string, position: StoredPosition]>()
+  /** Values given since the last write, newest per follower and key. */
+  readonly #pendingValues = new Map<string, PendingValue>()
   #flushQueued = false
-  readonly #putPositions: (batch: Iterable<[string, string, StoredPosition]>) => void
+  readonly #write: (positions: Iterable<[string, string, StoredPosition]>, values: Iterable<PendingValue>) => void
   readonly #putPosition: Statement
   readonly #getPosition: Statement<[string, string], StoredPosition>
   readonly #putValue: Statement
@@ -63,7 +67,10 @@ export class UserState {
     this.#onWriteError = opts.onWriteError ?? (() => {})
     this.#db = new Database(file)
     if (file !== ':memory:') this.#db.pragma('journal_mode = WAL')
-    this.#db.pragma('synchronous = NORMAL')
+    // What is kept here is short-lived (positions count for half an hour, lists for a day):
+    // a machine crash may cost the last writes, which is cheaper than an fsync at every
+    // checkpoint stalling the replies behind it.
+    this.#db.pragma('synchronous = OFF')
     this.#db.pragma('busy_timeout = 200')
     this.#db.exec(SCHEMA)
     this.#putPosition = this.#db.prepare(
@@ -72,8 +79,9 @@ export class UserState {
     this.#getPosition = this.#db.prepare('SELECT lat, lng, at, source FROM user_position WHERE account = ? AND user = ?')
     this.#putValue = this.#db.prepare('INSERT OR REPLACE INTO user_value (account, user, key, value, at) VALUES (?, ?, ?, ?, ?)')
     this.#getValue = this.#db.prepare('SELECT value, at FROM user_value WHERE account = ? AND user = ? AND key = ?')
-    this.#putPositions = this.#db.transaction((batch: Iterable<[string, string, StoredPosition]>) => {
-      for (const [account, user, p] of batch) this.#putPosition.run(account, user, p.lat, p.lng, p.at, p.source)
+    this.#write = this.#db.transaction((positions: Iterable<[string, string, StoredPosition]>, values: Iterable<PendingValue>) => {
+      for (const [account, user, p] of positions) this.#putPosition.run(account, user, p.lat, p.lng, p.at, p.source)
+      for (const [account, user, key, json, at] of values) this.#putValue.run(account, user, key, json, at)
     })
   }
 
@@ -86,22 +94,28 @@ export class UserState {
    */
   setPosition(account: string, user: string, p: StoredPosition): void {
     this.#pending.set(`${account}\u0000${user}`, [account, user, p])
-    if (!this.#flushQueued) {
-      this.#flushQueued = true
-      setImmediate(() => this.flush())
+    this.#queueFlush()
+  }
+
+  /** Writes the queued positions and values now (errors go to `onWriteError`). */
+  flush(): void {
+    this.#flushQueued = false
+    if ((this.#pending.size === 0 && this.#pendingValues.size === 0) || !this.#db.open) return
+    const positions = [...this.#pending.values()]
+    const values = [...this.#pendingValues.values()]
+    this.#pending.clear()
+    this.#pendingValues.clear()
+    try {
+      this.#write(positions, values)
+    } catch (err) {
+      this.#onWriteError(err)
     }
   }
 
-  /** Writes the queued positions now (errors go to `onWriteError`). */
-  flush(): void {
-    this.#flushQueued = false
-    if (this.#pending.size === 0 || !this.#db.open) return
-    const batch = [...this.#pending.values()]
-    this.#pending.clear()
-    try {
-      this.#putPositions(batch)
-    } catch (err) {
-      this.#onWriteError(err)
+  #queueFlush(): void {
+    if (!this.#flushQueued) {
+      this.#flushQueued = true
+      setImmediate(() => this.flush())
     }
   }
 
@@ -112,12 +126,17 @@ export class UserState {
     return p && now - p.at <= maxAgeMs ? p : undefined
   }
 
-  /** Stores a small JSON value (e.g. the last result list for paging). */
+  /**
+   * Stores a small JSON value (e.g. the last result list for paging). Written like positions:
+   * after the current turn, batched (the list of every location reply was a commit of its own).
+   */
   setValue(account: string, user: string, key: string, value: unknown, now: number): void {
-    this.#putValue.run(account, user, key, JSON.stringify(value), now)
+    this.#pendingValues.set(`${account}\u0000${user}\u0000${key}`, [account, user, key, JSON.stringify(value), now])
+    this.#queueFlush()
   }
 
   value<T>(account: string, user: string, key: string, now: number, maxAgeMs: number): T | undefined {
+    this.flush()
     const row = this.#getValue.get(account, user, key)
     return row && now - row.at <= maxAgeMs ? (JSON.parse(row.value) as T) : undefined
   }

@@ -1,11 +1,13 @@
 import { parse } from 'csv-parse/sync'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { gcj02ToWgs84 } from '../../src/geo/datum.js'
 import { distanceM } from '../../src/geo/distance.js'
 import { categoryLabel } from '../../src/recommend/categories.js'
 import { formatDistance } from '../../src/recommend/format.js'
 import { nearestBeyond } from '../../src/recommend/nearest-beyond.js'
+import { answerMessage } from '../../src/http/answer.js'
 import { pagePoint } from '../../src/http/places-url.js'
 import { makeApp, NOW_MS, postSigned } from '../helpers/app.js'
 import { DATA, fixture } from '../helpers/paths.js'
@@ -132,4 +134,28 @@ t.test('the nearest place beyond the radius is the true nearest, by a few capped
   const counting = { ...catalogue, inBox: catalogue.inBox.bind(catalogue), placesByKey: catalogue.placesByKey.bind(catalogue), pointsInBox: (...a: Parameters<typeof catalogue.pointsInBox>) => (reads++, catalogue.pointsInBox(...a)) }
   nearestBeyond(points[3]!, counting, 5000)
   t.ok(reads < 40, `${reads} box reads from Sydney`)
+})
+
+t.test('two worker processes sharing the state file answer a retry with the first delivery\'s reply', async t => {
+  const dir = t.testdir()
+  mkdirSync(join(dir, 'a'))
+  mkdirSync(join(dir, 'b'))
+  const { DeliveryLog } = await import('../../src/state/delivery-log.js')
+  const logA = new DeliveryLog(join(dir, 'state.sqlite'), 60_000)
+  const logB = new DeliveryLog(join(dir, 'state.sqlite'), 60_000)
+  t.teardown(() => {
+    logA.close()
+    logB.close()
+  })
+  let answers = 0
+  const counting = { answer: async (...args: Parameters<typeof answerMessage>) => (answers++, answerMessage(...args)) }
+  const a = await makeApp(t, join(dir, 'a'), [CSV], {}, {}, { deliveryStore: logA, ...counting })
+  const b = await makeApp(t, join(dir, 'b'), [CSV], {}, {}, { deliveryStore: logB, ...counting })
+  const xml = readFileSync(fixture('location-shanghai-nanjing-road.xml'), 'utf8')
+  const first = await postSigned(a.app, xml)
+  const retry = await postSigned(b.app, xml)
+  t.equal(first.statusCode, 200)
+  t.equal(answers, 1, 'answered once')
+  t.same(readReply(retry.body), readReply(first.body), 'the same reply, read back from the shared file')
+  t.match(readReply(retry.body), { MsgType: 'news' })
 })

@@ -163,3 +163,47 @@ t.test('a dense spot in the corner of the box does not keep the search going bac
   const got = nearestPlaces(at, pointReader(places), { limit: 10, maxRadiusM: 5000 })
   t.same(got.map(x => x.place.id), brute(places, at, 10, 5000).map(x => x.id))
 })
+
+/** The same places behind positions without ids (an index in memory); counts the details asked for. */
+function positionReader(places: Place[]): CatalogueReader & { detailed: number } {
+  const points = pointReader(places)
+  return {
+    detailed: 0,
+    inBox: points.inBox,
+    positionsInBox(b: Box, max: number) {
+      return points.pointsInBox!(b, max).map(({ key, lat, lng }) => ({ key, lat, lng }))
+    },
+    pointsInBox: () => {
+      throw new Error('positions without ids come first')
+    },
+    placesByKey(keys: readonly number[]) {
+      this.detailed += keys.length
+      return points.placesByKey!(keys)
+    },
+  }
+}
+
+t.test('positions without ids rank exactly like a scan; ties are ordered by the ids of their details', async t => {
+  const rnd = spread(12)
+  // Places in clumps that share one position, ids against the order they are stored in.
+  const spots = Array.from({ length: 60 }, () => ({ lat: 31 + rnd() * 0.02, lng: 121 + rnd() * 0.02 }))
+  const places = Array.from({ length: 600 }, (_, i) => {
+    const s = spots[i % spots.length]!
+    return place(`q${String(999 - i).padStart(3, '0')}`, s.lat, s.lng)
+  })
+  const r = positionReader(places)
+  for (let q = 0; q < 40; q++) {
+    const at = q % 2 ? spots[q % spots.length]! : { lat: 31 + rnd() * 0.02, lng: 121 + rnd() * 0.02 }
+    const before = r.detailed
+    const got = nearestPlaces(at, r, { limit: 10, maxRadiusM: 20_000 })
+    const want = brute(places, at, 10, 20_000)
+    t.same(got.map(x => x.place.id), want.map(x => x.id))
+    t.same(got.map(x => x.distanceM), want.map(x => x.d))
+    // Ten per spot: the tenth place ties with the others of its spot, which are fetched too.
+    t.ok(r.detailed - before >= 10 && r.detailed - before <= 20, `${r.detailed - before} details fetched`)
+  }
+  const distinct = Array.from({ length: 300 }, (_, i) => place(`u${i}`, 31 + rnd() * 0.05, 121 + rnd() * 0.05))
+  const u = positionReader(distinct)
+  nearestPlaces({ lat: 31.025, lng: 121.025 }, u, { limit: 10, maxRadiusM: 20_000 })
+  t.equal(u.detailed, 10, 'without ties, the details of the ten winners only')
+})

@@ -50,3 +50,25 @@ t.test('closing writes what is queued', async t => {
   t.teardown(() => reopened.close())
   t.match(reopened.position('default', 'oUser_a', 1000, 60_000), { lat: 31.1 })
 })
+
+t.test('values are written with the positions after the turn, and read back at once by this process', async t => {
+  const file = join(t.testdir(), 'state.sqlite')
+  const state = new UserState(file)
+  t.teardown(() => state.close())
+  const other = new Database(file, { readonly: true })
+  t.teardown(() => other.close())
+  const count = () => (other.prepare('SELECT count(*) AS n FROM user_value').get() as { n: number }).n
+  state.setValue('default', 'oUser_a', 'list', { shown: 5 }, 1000)
+  state.setValue('default', 'oUser_a', 'list', { shown: 10 }, 2000)
+  state.setPosition('default', 'oUser_a', at(31.1, 121.1, 2000))
+  t.equal(count(), 0, 'nothing written during the turn')
+  t.same(state.value('default', 'oUser_a', 'list', 2500, 60_000), { shown: 10 }, 'this process sees the newest at once')
+  t.equal(count(), 1, 'reading wrote the queue')
+  const value = { shown: 15 }
+  state.setValue('default', 'oUser_b', 'list', value, 3000)
+  value.shown = 99
+  await nextTurn()
+  t.equal(count(), 2, 'written after the turn')
+  t.same(JSON.parse((other.prepare("SELECT value FROM user_value WHERE user = 'oUser_b'").get() as { value: string }).value), { shown: 15 }, 'as it was when given')
+  t.equal(state.value('default', 'oUser_b', 'list', 100_000, 60_000), undefined, 'too old')
+})

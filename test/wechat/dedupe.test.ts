@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import t from 'tap'
 import { DeliveryLog } from '../../src/state/delivery-log.js'
-import { Deliveries, deliveryKey, MemoryDeliveryStore, type Delivered, type DeliveryStore } from '../../src/wechat/dedupe.js'
+import { Deliveries, deliveryKey, EncodedDeliveryStore, MemoryDeliveryStore, type Delivered, type DeliveryStore } from '../../src/wechat/dedupe.js'
 import type { InboundMessage } from '../../src/wechat/types.js'
 import { FakeClock, gate, settle } from '../helpers/clock.js'
 
@@ -205,4 +205,49 @@ t.test('the SQLite store: one claim wins, expired records are taken over and pru
   t.equal(one.claim('new', 200_000), undefined)
   t.equal(one.get('old', 70_001), undefined, 'pruned from the file')
   t.match(two.get('new', 200_001), { state: 'pending' })
+})
+
+/** A fake clock with the cancellable timer the real one offers (the deadline then needs no AbortSignal). */
+class TimerClock extends FakeClock {
+  readonly after = (ms: number, fn: () => void): (() => void) => {
+    const stop = new AbortController()
+    void this.sleep(ms, stop.signal).then(() => {
+      if (!stop.signal.aborted) fn()
+    })
+    return () => stop.abort(undefined)
+  }
+}
+
+t.test('with a cancellable timer: the same deadline, and no timer left once answered', async t => {
+  const clock = new TimerClock(T0)
+  const deliveries = new Deliveries<{ text: string }>(new MemoryDeliveryStore(60_000), clock, { deadlineMs: 4500, failed: { text: 'failed' } })
+  const answer = { text: 'ready' }
+  const got = await deliveries.deliver('k', async () => answer)
+  t.same(got, { kind: 'first', value: answer })
+  t.equal((got as { value: unknown }).value, answer, 'the very object, no copy')
+  t.equal(clock.pending, 0)
+  const slow = gate<{ text: string }>()
+  const late = deliveries.deliver('slow', () => slow.promise)
+  await clock.advance(4500)
+  t.match(await late, { kind: 'late', first: true })
+  slow.open({ text: 'at last' })
+  await settle()
+  t.same(await deliveries.deliver('slow', async () => ({ text: 'again' })), { kind: 'repeat', value: { text: 'at last' } })
+  await t.rejects(deliveries.deliver('boom', async () => Promise.reject(new Error('boom'))), { message: 'boom' })
+  t.same(await deliveries.deliver('boom', async () => ({ text: 'x' })), { kind: 'repeat', value: { text: 'failed' } }, 'the failed value')
+  t.equal(clock.pending, 0)
+})
+
+t.test('an encoded store keeps values as text for the stores processes share', async t => {
+  const file = join(t.testdir(), 'state.sqlite')
+  const log = new DeliveryLog(file, 60_000)
+  t.teardown(() => log.close())
+  const codec = { encode: (v: { n: number }) => String(v.n), decode: (s: string) => ({ n: Number(s) }) }
+  const store = new EncodedDeliveryStore(log, codec)
+  t.equal(store.claim('k', 1000), undefined)
+  t.same(store.claim('k', 1001), { state: 'pending', at: 1000 })
+  store.finish('k', { n: 42 }, 1500)
+  t.same(log.get('k', 1600), { state: 'done', value: '42', at: 1500 }, 'text in the file')
+  t.same(store.get('k', 1600), { state: 'done', value: { n: 42 }, at: 1500 })
+  t.same(store.claim('k', 1700), { state: 'done', value: { n: 42 }, at: 1500 })
 })

@@ -63,6 +63,10 @@ t.test('refuses what is not a WeChat message with WX_BAD_XML', async t => {
     '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName></xml>',
     '<!DOCTYPE xml [<!ENTITY a "AAAA">]><xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><MsgType>text</MsgType><Content>&a;</Content></xml>',
     '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><MsgType>location</MsgType><Location_X>121.4</Location_X><Location_Y>31.2</Location_Y></xml>',
+    // Cut short, or followed by more: every field a text message needs is there, but not the end.
+    '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>hel',
+    '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>hi</Content></xml><xml>',
+    '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content><![CDATA[hi</Content></xml>',
   ]
   for (const xml of bad) {
     t.throws(() => parseMessage(xml), { code: 'WX_BAD_XML' }, JSON.stringify(xml.slice(0, 40)))

@@ -137,6 +137,71 @@ t.test('refuses an empty file or one without coordinates, changing nothing', asy
   t.equal(allRows(db).length, 0)
 })
 
+/**
+ * Twelve rows with bad ones of every kind, a quoted field over two lines (rows 3-4), and on line 7
+ * an opening quote that is never closed: read leniently, it swallowed lines 7-10 into one field
+ * (b5-b8 vanished, and the row was reported as line 10 with b8's latitude).
+ */
+const RUNAWAY_ROWS = [
+  'id,name,category,lat,lng,address',
+  'b1,Good One,hotel,31.23,121.47,No. 1',
+  'b2,"Two, ""quoted""",hotel,31.24,121.48,"Multi',
+  'line address"',
+  'b3,Missing coords,hotel,,,x',
+  'b4,Swapped,hotel,121.47,31.23,x',
+  'b5,"Unclosed quote,hotel,31.25,121.49,x',
+  'b6,Six,cafe,31.26,121.50,x',
+  'b7,Seven,cafe,31.27,121.51,x',
+  'b8,"Eight",cafe,"121,47",31.2,x',
+  'b9,Nine,bank,31.28,121.52,x',
+  'b10,,bank,31.29,121.53,x',
+  'b11,Eleven,bank,abc,121.54,x',
+  'b12,Twelve,bank,31.30,121.55,x',
+]
+
+t.test('a quoted field that never closes properly refuses the file, naming the line it opens on', async t => {
+  const { dir, db } = tempDb(t)
+  const keep = join(dir, 'keep.csv')
+  writeFileSync(keep, 'id,name,lat,lng\nk1,Keep,31,121\n')
+  importFile(db, keep)
+  for (const [eol, label] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+    const runaway = join(dir, `runaway-${label}.csv`)
+    writeFileSync(runaway, RUNAWAY_ROWS.join(eol) + eol)
+    t.throws(
+      () => importFile(db, runaway),
+      {
+        code: 'IMPORT_BAD_FILE',
+        message: /^CSV cannot be read \(line 7\): Quote Not Closed: the row that starts on line 7 has a quoted field that runs on to line 10 without a proper closing quote \(check the quotes on line 7\)$/,
+      },
+      label,
+    )
+    t.same(allRows(db).map(r => r.id), ['k1'], `${label}: nothing changed`)
+  }
+})
+
+t.test('with its quote closed, every one of those rows is accounted for, on the line it starts on', async t => {
+  const { dir, db } = tempDb(t)
+  for (const [eol, label] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+    const fixed = join(dir, `fixed-${label}.csv`)
+    writeFileSync(fixed, RUNAWAY_ROWS.map(r => r.replace('"Unclosed quote,', '"Closed quote",')).join(eol) + eol)
+    const report = importFile(db, fixed)
+    t.equal(report.accepted + report.refusedCount, 12, `${label}: 12 rows`)
+    t.same(
+      report.refused,
+      [
+        { line: 5, reason: 'missing latitude or longitude' },
+        { line: 6, reason: 'latitude 121.47 is outside -90..90 (latitude and longitude look swapped)' },
+        { line: 10, reason: 'latitude "121,47" is not a number' },
+        { line: 12, reason: 'missing name' },
+        { line: 13, reason: 'latitude "abc" is not a number' },
+      ],
+      label,
+    )
+    t.same(allRows(db).map(r => r.id), ['b1', 'b12', 'b2', 'b5', 'b6', 'b7', 'b9'])
+    t.equal(allRows(db).find(r => r.id === 'b2')!.address, 'Multi\nline address')
+  }
+})
+
 // Case 17: the same four rows saved by Excel as UTF-8 with BOM + CRLF, and as GBK.
 const CASE17 = `${CASES}/17-csv-encoding`
 const C17_ROWS = [

@@ -3,11 +3,23 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { dirname, resolve } from 'node:path'
 import { AppError, isAppError } from '../errors.js'
 import { openDb, type Db } from './db.js'
-import { checkSource, countPlaces, digestAsync, fingerprint, nextVersion, readMeta, readSourceAsync, sourceList, writeMeta, type ImportOptions, type SourceReport } from './import.js'
+import {
+  checkSource,
+  countPlaces,
+  digestAsync,
+  finishCatalogue,
+  fingerprint,
+  nextVersion,
+  readMeta,
+  readSourceAsync,
+  sourceList,
+  writeMeta,
+  type ImportOptions,
+  type SourceReport,
+} from './import.js'
 import { loadSource, type LoadLimits } from './load-source.js'
 import { CatalogueLock } from './lock.js'
-import { rebuildNamesAsync } from './name-index.js'
-import { PlaceWriter, rebuildBoxesAsync } from './place-writer.js'
+import { PlaceWriter } from './place-writer.js'
 import { SCHEMA_VERSION } from './schema.js'
 import { removeBuild, swapIn } from './swap.js'
 
@@ -91,10 +103,7 @@ async function build(
     const earlier = opts.merge && previous ? copyLive(db, file) : []
     db.exec('BEGIN')
     let current = ''
-    const writer = new PlaceWriter(db, {
-      defaults: { datum: 'wgs84', source: '' },
-      onProgress: rows => opts.onProgress?.({ source: current, rows }),
-    })
+    const writer = new PlaceWriter(db, { onProgress: rows => opts.onProgress?.({ source: current, rows }) })
     const reports: SourceReport[] = []
     const fingerprints: string[] = []
     for (const spec of sources) {
@@ -103,8 +112,7 @@ async function build(
       fingerprints.push(fingerprint(loaded, await digestAsync(loaded.bytes, nextTurn)))
       reports.push(checkSource(await readSourceAsync(loaded, writer), loaded.options))
     }
-    await rebuildBoxesAsync(db, nextTurn)
-    await rebuildNamesAsync(db, nextTurn)
+    for (const _ of finishCatalogue(db, writer.copiedUpTo)) await nextTurn()
     const version = nextVersion(opts.merge ? (previous?.version ?? null) : null, fingerprints)
     const now = new Date((opts.now ?? Date.now)()).toISOString()
     const locations = [...new Set([...earlier, ...sources.map(s => s.location)])]

@@ -8,7 +8,7 @@ import type { TextEncoding } from './decode.js'
 import { fillNameTable, fillTextIndex, indexCopiedNames } from './name-index.js'
 import { PlaceWriter } from './place-writer.js'
 import { readRowsInWorker } from './read-in-worker.js'
-import { readRows, type ReadSummary } from './read-rows.js'
+import { readRows, readRowsInTurns, type ReadSummary, type RowBatch } from './read-rows.js'
 import type { Refusal, RowDefaults } from './record.js'
 import { packBoxes } from './rtree-pack.js'
 import { SCHEMA_VERSION } from './schema.js'
@@ -121,10 +121,21 @@ export function readSource(source: LoadedSource, writer: PlaceWriter): SourceRep
   return sourceReport(source, summary, writer)
 }
 
-/** Reads one source into the writer, the reading done in a worker thread (see read-in-worker.ts). */
-export async function readSourceAsync(source: LoadedSource, writer: PlaceWriter): Promise<SourceReport> {
+/**
+ * Sources from this size on are read in a worker thread: below it (a few thousand rows) starting
+ * the thread costs more than it saves.
+ */
+export const WORKER_FROM_BYTES = 1 << 20
+
+/**
+ * Reads one source into the writer without holding up the event loop: in a worker thread (see
+ * read-in-worker.ts) from `workerFromBytes` on, else here with turns of the event loop in between.
+ */
+export async function readSourceAsync(source: LoadedSource, writer: PlaceWriter, workerFromBytes = WORKER_FROM_BYTES): Promise<SourceReport> {
   writer.nextSource()
-  const summary = await readRowsInWorker({ name: source.name, bytes: source.bytes, defaults: rowDefaults(source) }, batch => writer.add(batch))
+  const input = { name: source.name, bytes: source.bytes, defaults: rowDefaults(source) }
+  const onBatch = (batch: RowBatch) => writer.add(batch)
+  const summary = source.bytes.length >= workerFromBytes ? await readRowsInWorker(input, onBatch) : await readRowsInTurns(input, onBatch)
   return sourceReport(source, summary, writer)
 }
 

@@ -38,6 +38,8 @@ export interface RebuildOptions {
   /** How long to wait for another import or refresh of the same file (default: refuse at once). */
   readonly waitMs?: number
   readonly onProgress?: (p: { readonly source: string; readonly rows: number }) => void
+  /** Sources from this size (bytes) on are read in a worker thread (default WORKER_FROM_BYTES). */
+  readonly workerFromBytes?: number
   /** Called with the checked, finished file just before it is swapped in. */
   readonly beforeSwap?: (built: string) => Promise<void> | void
   readonly now?: () => number
@@ -110,7 +112,7 @@ async function build(
       current = spec.location
       const loaded = { name: spec.location, bytes: await loadSource(spec.location, opts.limits), options: spec.options ?? {} }
       fingerprints.push(fingerprint(loaded, await digestAsync(loaded.bytes, nextTurn)))
-      reports.push(checkSource(await readSourceAsync(loaded, writer), loaded.options))
+      reports.push(checkSource(await readSourceAsync(loaded, writer, opts.workerFromBytes), loaded.options))
     }
     for (const _ of finishCatalogue(db, writer.copiedUpTo)) await nextTurn()
     const version = nextVersion(opts.merge ? (previous?.version ?? null) : null, fingerprints)

@@ -67,9 +67,10 @@ export function openDb(file: string, opts: OpenOptions = {}, schema: DbSchema = 
     db.pragma('busy_timeout = 2000')
     if (!db.readonly) {
       if (opts.bulk) {
-        // MEMORY, not OFF (better-sqlite3's defensive mode refuses OFF): in a fresh file nearly
-        // every page is new, and new pages need no journal, so it stays small.
-        db.pragma('journal_mode = MEMORY')
+        // Defensive mode off: the build writes the R*Tree's own tables (rtree-pack.ts), and
+        // journal_mode OFF needs it. No journal: a failed build is thrown away, never rolled back.
+        db.unsafeMode(true)
+        db.pragma('journal_mode = OFF')
         db.pragma('synchronous = OFF')
         db.pragma('main.locking_mode = EXCLUSIVE')
         db.pragma('cache_size = -65536')

@@ -1,8 +1,8 @@
-import { parse } from 'csv-parse/sync'
 import { readFileSync } from 'node:fs'
 import { AppError } from '../errors.js'
 import type { Db } from './db.js'
-import { decodeText } from './decode.js'
+import { readCsvRecords } from './csv-records.js'
+import { toUtf8 } from './decode.js'
 import { LAYOUTS, shortNames, type GazetteerRecord, type Row } from './gazetteer-sources.js'
 import { nameKeys, searchText } from './name-search.js'
 import type { Refusal } from './record.js'
@@ -28,16 +28,27 @@ export function readGazetteerFile(file: string): { layout: string; records: Gaze
   } catch (err) {
     throw new AppError('IMPORT_BAD_FILE', `cannot read ${file}: ${(err as Error).message}`, 400, { cause: err })
   }
-  const { text } = decodeText(bytes)
-  let rows: { record: Row; info: { lines: number } }[]
+  const rows: { record: Row; line: number }[] = []
+  let header: string[] | undefined
   try {
-    rows = parse(text, { bom: true, columns: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never
+    // The same CSV reading as the catalogue's (csv-records.ts), cells trimmed, blank rows skipped.
+    readCsvRecords(toUtf8(bytes).bytes, (cells, line) => {
+      if (!header) {
+        header = cells.map(c => c.trim())
+        return
+      }
+      if (cells.every(c => c.trim() === '')) return
+      const record: Record<string, string> = {}
+      header.forEach((name, i) => {
+        if (cells[i] !== undefined) record[name] = cells[i]!.trim()
+      })
+      rows.push({ record, line })
+    })
   } catch (err) {
-    throw new AppError('IMPORT_BAD_FILE', `${file}: CSV cannot be read: ${(err as Error).message}`, 400, { cause: err })
+    throw new AppError('IMPORT_BAD_FILE', `${file}: ${(err as Error).message}`, 400, { cause: err })
   }
-  const first = rows[0]
-  if (!first) throw new AppError('IMPORT_BAD_FILE', `${file} has no rows`, 400)
-  const columns = new Set(Object.keys(first.record))
+  if (!header || rows.length === 0) throw new AppError('IMPORT_BAD_FILE', `${file} has no rows`, 400)
+  const columns = new Set(header)
   const layout = LAYOUTS.find(l => l.matches(columns))
   if (!layout) {
     throw new AppError(
@@ -49,10 +60,10 @@ export function readGazetteerFile(file: string): { layout: string; records: Gaze
   const records: GazetteerRecord[] = []
   const refused: Refusal[] = []
   const seen = new Set<string>()
-  for (const { record: row, info } of rows) {
+  for (const { record: row, line } of rows) {
     const r = layout.map(row)
-    if ('reason' in r) refused.push({ line: info.lines, reason: r.reason })
-    else if (seen.has(r.id)) refused.push({ line: info.lines, reason: `duplicate id ${JSON.stringify(r.id)}` })
+    if ('reason' in r) refused.push({ line, reason: r.reason })
+    else if (seen.has(r.id)) refused.push({ line, reason: `duplicate id ${JSON.stringify(r.id)}` })
     else {
       seen.add(r.id)
       records.push(r)

@@ -4,12 +4,13 @@ import { basename } from 'node:path'
 import { AppError } from '../errors.js'
 import type { Datum } from '../geo/datum.js'
 import type { Db } from './db.js'
-import { toUtf8, type TextEncoding } from './decode.js'
-import { rebuildNames } from './name-index.js'
-import { PlaceWriter, rebuildBoxes } from './place-writer.js'
-import { readCsv, readCsvAsync } from './read-csv.js'
-import { readGeoJson } from './read-geojson.js'
+import type { TextEncoding } from './decode.js'
+import { fillNameTable, fillTextIndex, indexCopiedNames } from './name-index.js'
+import { PlaceWriter } from './place-writer.js'
+import { readRowsInWorker } from './read-in-worker.js'
+import { readRows, readRowsInTurns, type ReadSummary, type RowBatch } from './read-rows.js'
 import type { Refusal, RowDefaults } from './record.js'
+import { packBoxes } from './rtree-pack.js'
 import { SCHEMA_VERSION } from './schema.js'
 
 export interface ImportOptions {
@@ -66,19 +67,46 @@ export function readSourceFile(file: string): Buffer {
  */
 export function importFile(db: Db, file: string, opts: ImportOptions = {}): ImportReport {
   const source: LoadedSource = { name: file, bytes: readSourceFile(file), options: opts }
-  return db.transaction(() => {
-    const previous = opts.merge ? readMeta(db, 'version') : null
-    const earlier = opts.merge ? sourceList(db) : []
-    if (!opts.merge) db.exec('DELETE FROM places; DELETE FROM places_rtree; DELETE FROM place_names; DELETE FROM places_fts;')
-    const writer = new PlaceWriter(db, { defaults: rowDefaults(source) })
-    const report = checkSource(readSource(source, writer), opts)
-    rebuildBoxes(db)
-    rebuildNames(db)
-    const version = nextVersion(previous, [fingerprint(source)])
-    const sources = JSON.stringify([...new Set([...earlier, file])])
-    writeMeta(db, { version, imported_at: new Date().toISOString(), sources })
-    return { ...report, total: countPlaces(db), version }
-  })()
+  return asBuilder(db, () =>
+    db.transaction(() => {
+      const previous = opts.merge ? readMeta(db, 'version') : null
+      const earlier = opts.merge ? sourceList(db) : []
+      // The R*Tree and the FTS index are rebuilt whole by finishCatalogue.
+      if (!opts.merge) db.exec('DELETE FROM places; DELETE FROM place_names; DELETE FROM place_texts;')
+      const writer = new PlaceWriter(db)
+      const report = checkSource(readSource(source, writer), opts)
+      for (const _ of finishCatalogue(db, writer.copiedUpTo));
+      const version = nextVersion(previous, [fingerprint(source)])
+      const sources = JSON.stringify([...new Set([...earlier, file])])
+      writeMeta(db, { version, imported_at: new Date().toISOString(), sources })
+      return { ...report, total: countPlaces(db), version }
+    })(),
+  )
+}
+
+/**
+ * Runs `build` with SQLite's defensive mode off, which writing the R*Tree's own tables needs
+ * (see rtree-pack.ts); a build connection opened with `bulk` has it off throughout.
+ */
+function asBuilder<T>(db: Db, build: () => T): T {
+  db.unsafeMode(true)
+  try {
+    return build()
+  } finally {
+    db.unsafeMode(false)
+  }
+}
+
+/**
+ * What a build does once every source's rows are stored: the texts of rows it started with
+ * (a merge), the name table, the R*Tree, the trigram index. A generator that yields between chunks of work, so
+ * the async build gives the event loop a turn there.
+ */
+export function* finishCatalogue(db: Db, copiedUpTo: number): Generator<void> {
+  yield* indexCopiedNames(db, copiedUpTo)
+  yield* fillNameTable(db)
+  yield* packBoxes(db)
+  yield* fillTextIndex(db)
 }
 
 export function rowDefaults(source: LoadedSource): RowDefaults {
@@ -86,35 +114,33 @@ export function rowDefaults(source: LoadedSource): RowDefaults {
   return { datum: options.datum ?? 'wgs84', source: options.source ?? basename(source.name), category: options.category }
 }
 
-/** Reads one source into the writer (synchronously). */
+/** Reads one source into the writer, in this thread. */
 export function readSource(source: LoadedSource, writer: PlaceWriter): SourceReport {
-  const { bytes, encoding } = startSource(source, writer)
-  if (isGeoJson(source.name, bytes)) return readGeoJsonSource(source, bytes, writer)
-  const layout = readCsv(bytes, row => writer.add(row))
-  return sourceReport(source, encoding, layout.generatedIds, writer)
+  writer.nextSource()
+  const summary = readRows({ name: source.name, bytes: source.bytes, defaults: rowDefaults(source) }, batch => writer.add(batch))
+  return sourceReport(source, summary, writer)
 }
 
-/** Reads one source into the writer, giving the event loop a turn every thousand rows or so. */
-export async function readSourceAsync(source: LoadedSource, writer: PlaceWriter): Promise<SourceReport> {
-  const { bytes, encoding } = startSource(source, writer)
-  // GeoJSON is one JSON.parse either way; files of that format are small.
-  if (isGeoJson(source.name, bytes)) return readGeoJsonSource(source, bytes, writer)
-  const layout = await readCsvAsync(bytes, row => writer.add(row))
-  return sourceReport(source, encoding, layout.generatedIds, writer)
+/**
+ * Sources from this size on are read in a worker thread: below it (a few thousand rows) starting
+ * the thread costs more than it saves.
+ */
+export const WORKER_FROM_BYTES = 1 << 20
+
+/**
+ * Reads one source into the writer without holding up the event loop: in a worker thread (see
+ * read-in-worker.ts) from `workerFromBytes` on, else here with turns of the event loop in between.
+ */
+export async function readSourceAsync(source: LoadedSource, writer: PlaceWriter, workerFromBytes = WORKER_FROM_BYTES): Promise<SourceReport> {
+  writer.nextSource()
+  const input = { name: source.name, bytes: source.bytes, defaults: rowDefaults(source) }
+  const onBatch = (batch: RowBatch) => writer.add(batch)
+  const summary = source.bytes.length >= workerFromBytes ? await readRowsInWorker(input, onBatch) : await readRowsInTurns(input, onBatch)
+  return sourceReport(source, summary, writer)
 }
 
-function startSource(source: LoadedSource, writer: PlaceWriter) {
-  writer.nextSource(rowDefaults(source))
-  return toUtf8(source.bytes)
-}
-
-function readGeoJsonSource(source: LoadedSource, utf8: Buffer, writer: PlaceWriter): SourceReport {
-  for (const row of readGeoJson(utf8.toString('utf8'))) writer.add(row)
-  return sourceReport(source, 'json', false, writer)
-}
-
-function sourceReport(source: LoadedSource, encoding: SourceReport['encoding'], generatedIds: boolean, w: PlaceWriter): SourceReport {
-  return { file: source.name, encoding, accepted: w.accepted, refused: w.refused, refusedCount: w.refusedCount, generatedIds }
+function sourceReport(source: LoadedSource, summary: ReadSummary, w: PlaceWriter): SourceReport {
+  return { file: source.name, encoding: summary.encoding, accepted: w.accepted, refused: w.refused, refusedCount: w.refusedCount, generatedIds: summary.generatedIds }
 }
 
 /** Refuses the source when strict and any row was bad, or when no row was good. */
@@ -126,13 +152,6 @@ export function checkSource(report: SourceReport, opts: ImportOptions): SourceRe
     throw new AppError('IMPORT_BAD_ROW', `${report.file}: no valid rows, nothing imported:\n${describe(report)}`, 400)
   }
   return report
-}
-
-/** GeoJSON by name, or by content (a URL need not end in .geojson). */
-function isGeoJson(name: string, utf8: Buffer): boolean {
-  if (/\.(geo)?json$/i.test(name.replace(/[?#].*$/, ''))) return true
-  const first = utf8.subarray(0, 256).toString('utf8').trimStart()[0]
-  return first === '{'
 }
 
 /** What decides a source's rows: its bytes and the options it is read with. */

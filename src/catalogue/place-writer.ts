@@ -1,84 +1,103 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
-import { isRefusal, toRecord, type RawPlace, type Refusal, type RowDefaults } from './record.js'
+import { MAX_REFUSALS_KEPT, ROW_WIDTH, type RowBatch } from './read-rows.js'
+import type { Refusal } from './record.js'
 
-/** Refusals kept with their line and reason; beyond this only the count grows (memory stays flat). */
-const MAX_REFUSALS_KEPT = 1000
 const PROGRESS_EVERY = 10_000
 
 type PlaceValues = [string, string, string | null, string | null, string, number, number, string | null, string | null, string | null, string | null, string]
 
 export interface WriterOptions {
-  readonly defaults: RowDefaults
-  /** Told the number of rows read so far in the current source, every PROGRESS_EVERY rows. */
+  /** Told the number of rows read so far in the current source, every PROGRESS_EVERY rows or so. */
   readonly onProgress?: (rows: number) => void
 }
 
 /**
- * Checks raw rows one at a time and stores the good ones; the caller owns the transaction and
- * fills the R*Tree once at the end (rebuildBoxes: far faster than row by row).
+ * Stores batches of checked rows (read-rows.ts): the place and its search text (`place_texts`,
+ * its folded names). The caller owns the transaction and, once every source is in, derives the
+ * name table, the R*Tree and the FTS index from these (see finishCatalogue): far faster than
+ * keeping them up to date row by row.
  *
  * Duplicate ids are found by the table's own unique index, not by an in-memory set (a million
  * ids would cost some 150 MB): each row of a source is stored under rowid = base + its line
  * number, so when an id is already taken, the taken rowid tells whether it came from this
  * source (a duplicate, refused, and which line had it first) or from an earlier source or the
- * catalogue being merged into (updated, and re-keyed so a second copy in this source is caught).
+ * catalogue being merged into (replaced, and re-keyed so a second copy in this source is caught).
  */
 export class PlaceWriter {
   // Positional parameters: binding twelve named ones per row cost more than the insert itself.
   readonly #insert: Statement<[number, ...PlaceValues]>
   readonly #rowidOf: Statement<[string], { rowid: number }>
   readonly #replace: Statement<[number, ...PlaceValues]>
+  readonly #addText: Statement<[number, string]>
+  readonly #dropText: Statement<[number]>
   readonly #maxRowid: Statement<[], { n: number | null }>
   readonly #onProgress: ((rows: number) => void) | undefined
-  #defaults: RowDefaults
+  /** Rowids up to this one were in the database before the first source (a merge's starting point). */
+  readonly copiedUpTo: number
   #base = 0
-  #rows = 0
+  #rowsRead = 0
   #accepted = 0
-  #refusedCount = 0
-  readonly #refused: Refusal[] = []
+  #checkRefused: Refusal[] = []
+  #checkRefusedCount = 0
+  #duplicates: Refusal[] = []
+  #duplicateCount = 0
 
-  constructor(db: Db, opts: WriterOptions) {
-    this.#defaults = opts.defaults
+  constructor(db: Db, opts: WriterOptions = {}) {
     this.#onProgress = opts.onProgress
     const columns = 'id, name, name_zh, name_en, category, lat, lng, address, phone, url, picture_url, source'
     this.#insert = db.prepare(`INSERT INTO places (rowid, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
     this.#rowidOf = db.prepare('SELECT rowid FROM places WHERE id = ?')
     this.#replace = db.prepare(`REPLACE INTO places (rowid, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.#addText = db.prepare('INSERT INTO place_texts (rowid, names) VALUES (?, ?)')
+    this.#dropText = db.prepare('DELETE FROM place_texts WHERE rowid = ?')
     this.#maxRowid = db.prepare('SELECT max(rowid) AS n FROM places')
-    this.nextSource(opts.defaults)
+    this.copiedUpTo = this.#maxRowid.get()?.n ?? 0
+    this.nextSource()
   }
 
   /** Starts the next source: counts restart, and duplicate ids are looked for within one source. */
-  nextSource(defaults: RowDefaults): void {
-    this.#defaults = defaults
+  nextSource(): void {
     this.#base = this.#maxRowid.get()?.n ?? 0
-    this.#rows = 0
+    this.#rowsRead = 0
     this.#accepted = 0
-    this.#refusedCount = 0
-    this.#refused.length = 0
+    this.#checkRefused = []
+    this.#checkRefusedCount = 0
+    this.#duplicates = []
+    this.#duplicateCount = 0
   }
 
-  add(raw: RawPlace): void {
-    if (++this.#rows % PROGRESS_EVERY === 0) this.#onProgress?.(this.#rows)
-    const r = toRecord(raw, this.#defaults)
-    if (isRefusal(r)) return this.#refuse(r)
-    const rowid = this.#base + raw.line
-    const values: PlaceValues = [r.id, r.name, r.nameZh, r.nameEn, r.category, r.lat, r.lng, r.address, r.phone, r.url, r.pictureUrl, r.source]
+  add(batch: RowBatch): void {
+    const v = batch.values
+    for (let i = 0; i < v.length; i += ROW_WIDTH) {
+      const line = v[i] as number
+      const values = v.slice(i + 1, i + 13) as PlaceValues
+      this.#store(line, values, v[i + 13] as string)
+    }
+    for (const r of batch.refused) if (this.#checkRefused.length < MAX_REFUSALS_KEPT) this.#checkRefused.push(r)
+    this.#checkRefusedCount += batch.refusedCount
+    const before = this.#rowsRead
+    this.#rowsRead = batch.rowsRead
+    if (Math.floor(this.#rowsRead / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) this.#onProgress?.(this.#rowsRead)
+  }
+
+  #store(line: number, values: PlaceValues, text: string): void {
+    const rowid = this.#base + line
     if (this.#insert.run(rowid, ...values).changes === 0) {
-      const taken = this.#rowidOf.get(r.id)!.rowid
+      const taken = this.#rowidOf.get(values[0])!.rowid
       if (taken > this.#base) {
-        return this.#refuse({ line: raw.line, reason: `duplicate id ${JSON.stringify(r.id)} (first on line ${taken - this.#base})` })
+        this.#duplicateCount++
+        if (this.#duplicates.length < MAX_REFUSALS_KEPT) {
+          this.#duplicates.push({ line, reason: `duplicate id ${JSON.stringify(values[0])} (first on line ${taken - this.#base})` })
+        }
+        return
       }
       // REPLACE deletes the older row (same id) and stores this one under this source's rowid.
+      this.#dropText.run(taken)
       this.#replace.run(rowid, ...values)
     }
     this.#accepted++
-  }
-
-  #refuse(r: Refusal): void {
-    this.#refusedCount++
-    if (this.#refused.length < MAX_REFUSALS_KEPT) this.#refused.push(r)
+    if (text !== '') this.#addText.run(rowid, text)
   }
 
   get accepted(): number {
@@ -87,35 +106,11 @@ export class PlaceWriter {
 
   /** The refused rows in file order (the first MAX_REFUSALS_KEPT of them). */
   get refused(): readonly Refusal[] {
-    return [...this.#refused]
+    // Each list holds the first of its kind in file order, so the first of both are among them.
+    return [...this.#checkRefused, ...this.#duplicates].sort((a, b) => a.line - b.line).slice(0, MAX_REFUSALS_KEPT)
   }
 
   get refusedCount(): number {
-    return this.#refusedCount
-  }
-}
-
-const BOX_SQL = `INSERT INTO places_rtree (place_rowid, min_lat, max_lat, min_lng, max_lng)
-  SELECT rowid, lat, lat, lng, lng FROM places`
-
-/** Fills the R*Tree from the places table in one statement (after a bulk load). */
-export function rebuildBoxes(db: Db): void {
-  db.exec(`DELETE FROM places_rtree; ${BOX_SQL};`)
-}
-
-/** Rows indexed between two turns of the event loop (R*Tree inserts are the slow part of a build). */
-const BOXES_PER_TURN = 2000
-
-/** The same as rebuildBoxes, in rowid ranges with a turn of the event loop between them. */
-export async function rebuildBoxesAsync(db: Db, nextTurn: () => Promise<unknown>): Promise<void> {
-  db.exec('DELETE FROM places_rtree')
-  const upTo = db.prepare(`SELECT rowid AS n FROM places WHERE rowid > ? ORDER BY rowid LIMIT 1 OFFSET ${BOXES_PER_TURN - 1}`)
-  const range = db.prepare(`${BOX_SQL} WHERE rowid > ? AND rowid <= ?`)
-  for (let after = 0; ; ) {
-    const end = (upTo.get(after) as { n: number } | undefined)?.n
-    range.run(after, end ?? Number.MAX_SAFE_INTEGER)
-    if (end === undefined) return
-    after = end
-    await nextTurn()
+    return this.#checkRefusedCount + this.#duplicateCount
   }
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
-import { setImmediate as nextTurn } from 'node:timers/promises'
-import { CsvError, Parser, type Options } from 'csv-parse'
 import { AppError } from '../errors.js'
+import { readCsvRecords, readCsvRecordsInTurns } from './csv-records.js'
 import type { RawField, RawPlace } from './record.js'
 
 /**
@@ -25,17 +24,6 @@ const HEADER_ALIASES: Record<RawField, readonly string[]> = {
   pictureUrl: ['picture_url', 'picture', 'image', 'image_url', 'pic_url', 'photo', '图片'],
   source: ['source', '来源'],
 }
-
-/**
- * csv-parse settings: `bom` so a BOM never sticks to the first header; quotes relaxed so a stray
- * `"` inside an unquoted field (`5" Tower`) is kept as text instead of failing the whole file;
- * rows may be shorter or longer than the header (spreadsheets trim trailing empty cells).
- * Record delimiters (LF, CRLF, CR) are detected by the parser.
- */
-const CSV_OPTIONS: Options = { bom: true, relax_quotes: true, relax_column_count: true }
-
-/** Input handed to the streaming parser between two turns of the event loop (about a thousand rows). */
-const SLICE_BYTES = 64 * 1024
 
 export interface CsvLayout {
   readonly header: readonly string[]
@@ -110,85 +98,30 @@ class RecordMapper {
   }
 }
 
-/**
- * csv-parse's parser with its output taken at the source: each record goes straight to
- * `onRecord` with its line, instead of through the stream (whose per-record cost, and the info
- * object `on_record` builds for every record, outweighed the parsing itself on large files).
- * The parser works synchronously inside write() and end(); failures are read back from it.
- */
-class RowParser extends Parser {
-  failure: unknown
-
-  constructor(private readonly onRecord: (record: string[], line: number) => void) {
-    super(CSV_OPTIONS)
-    // Failures are read from `errored` right after each write; the event itself comes later.
-    this.on('error', () => undefined)
-  }
-
-  override push(chunk: unknown): boolean {
-    if (chunk === null) return super.push(null)
-    if (this.failure === undefined) {
-      try {
-        this.onRecord(chunk as string[], this.info.lines)
-      } catch (err) {
-        // Kept for the reader to throw: an exception must not unwind through the parser.
-        this.failure = err
-      }
-    }
-    return true
-  }
-
-  /** Throws what went wrong so far: a refused row handler, or the CSV itself. */
-  check(): void {
-    if (this.failure !== undefined) throw this.failure
-    if (this.errored) throw readError(this.errored)
-  }
-}
-
-function rowParser(onRow: (row: RawPlace) => void): { parser: RowParser; mapper: RecordMapper } {
+function rowMapper(onRow: (row: RawPlace) => void): { mapper: RecordMapper; onRecord: (cells: string[], line: number) => void } {
   const mapper = new RecordMapper()
-  const parser = new RowParser((record, line) => {
-    const row = mapper.map(record, line)
-    if (row) onRow(row)
-  })
-  return { parser, mapper }
+  return {
+    mapper,
+    onRecord: (cells, line) => {
+      const row = mapper.map(cells, line)
+      if (row) onRow(row)
+    },
+  }
 }
 
 /**
  * UTF-8 CSV bytes → raw rows, handed one by one to `onRow` as they are parsed, so even a
- * million-row file is never held as records.
+ * million-row file is never held as records. How the CSV itself is read: csv-records.ts.
  */
 export function readCsv(bytes: Buffer, onRow: (row: RawPlace) => void): CsvLayout {
-  const { parser, mapper } = rowParser(onRow)
-  parser.write(bytes)
-  parser.check()
-  parser.end()
-  parser.check()
+  const { mapper, onRecord } = rowMapper(onRow)
+  readCsvRecords(bytes, onRecord)
   return mapper.finish()
 }
 
-/**
- * The same as readCsv, but hands the parser the bytes in small slices and gives the event loop
- * a turn after each, so a server that refreshes its catalogue keeps answering while a large
- * file is read.
- */
+/** The same as readCsv, with turns of the event loop in between (see readCsvRecordsInTurns). */
 export async function readCsvAsync(bytes: Buffer, onRow: (row: RawPlace) => void): Promise<CsvLayout> {
-  const { parser, mapper } = rowParser(onRow)
-  for (let i = 0; i < bytes.length; i += SLICE_BYTES) {
-    parser.write(bytes.subarray(i, i + SLICE_BYTES))
-    parser.check()
-    await nextTurn()
-  }
-  parser.end()
-  parser.check()
+  const { mapper, onRecord } = rowMapper(onRow)
+  await readCsvRecordsInTurns(bytes, onRecord)
   return mapper.finish()
-}
-
-/** Parser errors name the line; anything else (a refused file, a database error) passes as is. */
-function readError(err: unknown): unknown {
-  if (!(err instanceof CsvError)) return err
-  const line = (err as { lines?: number }).lines
-  return new AppError('IMPORT_BAD_FILE', `CSV cannot be read${line ? ` (line ${line})` : ''}: ${(err as Error).message}`, 400, {
-    cause: err,
-  })
 }

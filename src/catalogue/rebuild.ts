@@ -3,11 +3,23 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { dirname, resolve } from 'node:path'
 import { AppError, isAppError } from '../errors.js'
 import { openDb, type Db } from './db.js'
-import { checkSource, countPlaces, digestAsync, fingerprint, nextVersion, readMeta, readSourceAsync, sourceList, writeMeta, type ImportOptions, type SourceReport } from './import.js'
+import {
+  checkSource,
+  countPlaces,
+  digestAsync,
+  finishCatalogue,
+  fingerprint,
+  nextVersion,
+  readMeta,
+  readSourceAsync,
+  sourceList,
+  writeMeta,
+  type ImportOptions,
+  type SourceReport,
+} from './import.js'
 import { loadSource, type LoadLimits } from './load-source.js'
 import { CatalogueLock } from './lock.js'
-import { rebuildNamesAsync } from './name-index.js'
-import { PlaceWriter, rebuildBoxesAsync } from './place-writer.js'
+import { PlaceWriter } from './place-writer.js'
 import { SCHEMA_VERSION } from './schema.js'
 import { removeBuild, swapIn } from './swap.js'
 
@@ -26,6 +38,8 @@ export interface RebuildOptions {
   /** How long to wait for another import or refresh of the same file (default: refuse at once). */
   readonly waitMs?: number
   readonly onProgress?: (p: { readonly source: string; readonly rows: number }) => void
+  /** Sources from this size (bytes) on are read in a worker thread (default WORKER_FROM_BYTES). */
+  readonly workerFromBytes?: number
   /** Called with the checked, finished file just before it is swapped in. */
   readonly beforeSwap?: (built: string) => Promise<void> | void
   readonly now?: () => number
@@ -91,20 +105,16 @@ async function build(
     const earlier = opts.merge && previous ? copyLive(db, file) : []
     db.exec('BEGIN')
     let current = ''
-    const writer = new PlaceWriter(db, {
-      defaults: { datum: 'wgs84', source: '' },
-      onProgress: rows => opts.onProgress?.({ source: current, rows }),
-    })
+    const writer = new PlaceWriter(db, { onProgress: rows => opts.onProgress?.({ source: current, rows }) })
     const reports: SourceReport[] = []
     const fingerprints: string[] = []
     for (const spec of sources) {
       current = spec.location
       const loaded = { name: spec.location, bytes: await loadSource(spec.location, opts.limits), options: spec.options ?? {} }
       fingerprints.push(fingerprint(loaded, await digestAsync(loaded.bytes, nextTurn)))
-      reports.push(checkSource(await readSourceAsync(loaded, writer), loaded.options))
+      reports.push(checkSource(await readSourceAsync(loaded, writer, opts.workerFromBytes), loaded.options))
     }
-    await rebuildBoxesAsync(db, nextTurn)
-    await rebuildNamesAsync(db, nextTurn)
+    for (const _ of finishCatalogue(db, writer.copiedUpTo)) await nextTurn()
     const version = nextVersion(opts.merge ? (previous?.version ?? null) : null, fingerprints)
     const now = new Date((opts.now ?? Date.now)()).toISOString()
     const locations = [...new Set([...earlier, ...sources.map(s => s.location)])]

@@ -108,6 +108,28 @@ t.test('an unknown layout or an unreadable file leaves the gazetteer as it was',
   t.same(g.named(nameKey('人民广场')).map(r => r.id), ['demo-g04', 'demo-g05'], 'still the demo gazetteer only')
 })
 
+t.test('the gazetteer reads CSV as the catalogue does: a quote that never closes refuses the file at its line', async t => {
+  const { dir, db } = freshGazetteer(t)
+  const before = importGazetteer(db, [DEMO_GAZETTEER]).total
+  const bad = join(dir, 'runaway.csv')
+  writeFileSync(
+    bad,
+    [
+      'id,name,other_names,kind,detail,lat,lng,prominence,source',
+      'g1,One,,landmark,,31.1,121.1,,t',
+      'g2,Two,,landmark,,31.2,121.2,,t',
+      'g3,"Three,,landmark,,31.3,121.3,,t',
+      'g4,Four,,landmark,,31.4,121.4,,t',
+      'g5,"Five",,landmark,,31.5,121.5,,t',
+    ].join('\n'),
+  )
+  t.throws(() => importGazetteer(db, [bad]), {
+    code: 'IMPORT_BAD_FILE',
+    message: /runaway\.csv: CSV cannot be read \(line 4\): Quote Not Closed: the row that starts on line 4 has a quoted field that runs on to line 6 without a proper closing quote/,
+  })
+  t.equal((db.prepare('SELECT count(*) AS n FROM gazetteer').get() as { n: number }).n, before, 'still the demo gazetteer')
+})
+
 t.test('catalogue places are found by name: exact, prefix, inside, short names', async t => {
   const file = join(t.testdir(), 'c.sqlite')
   const db = openDb(file, { create: true })

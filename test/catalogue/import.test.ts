@@ -5,8 +5,10 @@ import t from 'tap'
 import { openDb, type Db } from '../../src/catalogue/db.js'
 import { importFile } from '../../src/catalogue/import.js'
 import { exportCatalogue } from '../../src/catalogue/inspect.js'
+import { rebuildCatalogue } from '../../src/catalogue/rebuild.js'
 import { Catalogue } from '../../src/catalogue/repository.js'
 import { gcj02ToWgs84 } from '../../src/geo/datum.js'
+import { nameKey } from '../../src/text/fold.js'
 import { CASES, DATA } from '../helpers/paths.js'
 
 /** A fresh catalogue file in its own test folder (t.testdir() empties the folder on each call). */
@@ -135,6 +137,71 @@ t.test('refuses an empty file or one without coordinates, changing nothing', asy
   writeFileSync(headerOnly, 'id,name,lat,lng\r\n\r\n')
   t.throws(() => importFile(db, headerOnly), { code: 'IMPORT_BAD_FILE', message: /header but no rows/ })
   t.equal(allRows(db).length, 0)
+})
+
+/**
+ * Twelve rows with bad ones of every kind, a quoted field over two lines (rows 3-4), and on line 7
+ * an opening quote that is never closed: read leniently, it swallowed lines 7-10 into one field
+ * (b5-b8 vanished, and the row was reported as line 10 with b8's latitude).
+ */
+const RUNAWAY_ROWS = [
+  'id,name,category,lat,lng,address',
+  'b1,Good One,hotel,31.23,121.47,No. 1',
+  'b2,"Two, ""quoted""",hotel,31.24,121.48,"Multi',
+  'line address"',
+  'b3,Missing coords,hotel,,,x',
+  'b4,Swapped,hotel,121.47,31.23,x',
+  'b5,"Unclosed quote,hotel,31.25,121.49,x',
+  'b6,Six,cafe,31.26,121.50,x',
+  'b7,Seven,cafe,31.27,121.51,x',
+  'b8,"Eight",cafe,"121,47",31.2,x',
+  'b9,Nine,bank,31.28,121.52,x',
+  'b10,,bank,31.29,121.53,x',
+  'b11,Eleven,bank,abc,121.54,x',
+  'b12,Twelve,bank,31.30,121.55,x',
+]
+
+t.test('a quoted field that never closes properly refuses the file, naming the line it opens on', async t => {
+  const { dir, db } = tempDb(t)
+  const keep = join(dir, 'keep.csv')
+  writeFileSync(keep, 'id,name,lat,lng\nk1,Keep,31,121\n')
+  importFile(db, keep)
+  for (const [eol, label] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+    const runaway = join(dir, `runaway-${label}.csv`)
+    writeFileSync(runaway, RUNAWAY_ROWS.join(eol) + eol)
+    t.throws(
+      () => importFile(db, runaway),
+      {
+        code: 'IMPORT_BAD_FILE',
+        message: /^CSV cannot be read \(line 7\): Quote Not Closed: the row that starts on line 7 has a quoted field that runs on to line 10 without a proper closing quote \(check the quotes on line 7\)$/,
+      },
+      label,
+    )
+    t.same(allRows(db).map(r => r.id), ['k1'], `${label}: nothing changed`)
+  }
+})
+
+t.test('with its quote closed, every one of those rows is accounted for, on the line it starts on', async t => {
+  const { dir, db } = tempDb(t)
+  for (const [eol, label] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+    const fixed = join(dir, `fixed-${label}.csv`)
+    writeFileSync(fixed, RUNAWAY_ROWS.map(r => r.replace('"Unclosed quote,', '"Closed quote",')).join(eol) + eol)
+    const report = importFile(db, fixed)
+    t.equal(report.accepted + report.refusedCount, 12, `${label}: 12 rows`)
+    t.same(
+      report.refused,
+      [
+        { line: 5, reason: 'missing latitude or longitude' },
+        { line: 6, reason: 'latitude 121.47 is outside -90..90 (latitude and longitude look swapped)' },
+        { line: 10, reason: 'latitude "121,47" is not a number' },
+        { line: 12, reason: 'missing name' },
+        { line: 13, reason: 'latitude "abc" is not a number' },
+      ],
+      label,
+    )
+    t.same(allRows(db).map(r => r.id), ['b1', 'b12', 'b2', 'b5', 'b6', 'b7', 'b9'])
+    t.equal(allRows(db).find(r => r.id === 'b2')!.address, 'Multi\nline address')
+  }
 })
 
 // Case 17: the same four rows saved by Excel as UTF-8 with BOM + CRLF, and as GBK.
@@ -336,4 +403,92 @@ t.test('exports the catalogue as CSV that imports back to the same rows', async 
   t.teardown(() => again.close())
   importFile(again, out)
   t.same(allRows(again), before)
+})
+
+/** What SQLite's own checks say of a catalogue's R*Tree and trigram index, and their sizes. */
+function indexChecks(file: string) {
+  const db = openDb(file)
+  try {
+    const rtree = (db.prepare("SELECT rtreecheck('places_rtree') AS r").get() as { r: string }).r
+    // FTS5 compares its index with the text it reads from place_texts; it throws on a mismatch.
+    db.exec("INSERT INTO places_fts (places_fts, rank) VALUES ('integrity-check', 1)")
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n
+    return {
+      rtree,
+      places: count('SELECT count(*) AS n FROM places'),
+      boxes: count('SELECT count(*) AS n FROM places_rtree'),
+      texts: count('SELECT count(*) AS n FROM place_texts t JOIN places p ON p.rowid = t.rowid'),
+      // A name of symbols only folds to no key: such a place has no text.
+      keyed: (db.prepare('SELECT name, name_zh AS nameZh, name_en AS nameEn FROM places').all() as Record<string, string | null>[]).filter(
+        r => nameKey(r.name ?? '') || nameKey(r.nameZh ?? '') || nameKey(r.nameEn ?? ''),
+      ).length,
+      orphanNames: count('SELECT count(*) AS n FROM place_names n LEFT JOIN places p ON p.rowid = n.place_rowid WHERE p.rowid IS NULL'),
+    }
+  } finally {
+    db.close()
+  }
+}
+
+t.test('a build packs a sound R*Tree and name indexes, also when it merges into a copy of the live file', async t => {
+  const dir = t.testdir()
+  const file = join(dir, 'c.sqlite')
+  const limits = { timeoutMs: 10_000, maxBytes: 1 << 30 }
+  // 1,891 + 4,000 places: three levels of R*Tree nodes.
+  const grid = join(dir, 'grid.csv')
+  const rows = Array.from({ length: 4000 }, (_, i) => `g${i},Grid ${i},cafe,${(31 + (i % 63) * 0.0071).toFixed(6)},${(121.2 + Math.floor(i / 63) * 0.0093).toFixed(6)}`)
+  writeFileSync(grid, `id,name,category,lat,lng\n${rows.join('\n')}\n`)
+  await rebuildCatalogue(file, [{ location: `${DATA}/shanghai_poi_osm.csv` }], { limits })
+  t.same(indexChecks(file), { rtree: 'ok', places: 1891, boxes: 1891, texts: 1891, keyed: 1891, orphanNames: 0 })
+  // The merge copies the live rows (their names indexed afterwards) and replaces one by id.
+  const more = join(dir, 'more.csv')
+  writeFileSync(more, 'id,name,category,lat,lng\nosm:way/177998982,Renamed Hotel,hotel,31.2406,121.4849\nnew-1,Brand New Place,cafe,31.2,121.4\n')
+  await rebuildCatalogue(file, [{ location: grid }, { location: more }], { limits, merge: true })
+  t.same(indexChecks(file), { rtree: 'ok', places: 5892, boxes: 5892, texts: 5892, keyed: 5892, orphanNames: 0 })
+  const cat = new Catalogue(file)
+  t.teardown(() => cat.close())
+  t.same(cat.placesNamed(nameKey('Renamed Hotel')).map(p => p.id), ['osm:way/177998982'])
+  t.same(cat.placesNamed(nameKey('和平饭店南楼')).map(p => p.id), [], 'the old name is gone')
+  t.same(cat.placesNamed(nameKey('Brand New Place')).map(p => p.id), ['new-1'])
+  t.same(cat.placesNamed(nameKey('Grid 3999')).map(p => p.id), ['g3999'])
+  t.equal(cat.placesNamedContaining(nameKey('星巴克'), 500).length, 56, 'a copied row, found by the trigram index')
+  // Against an R*Tree filled by SQLite itself: the same places in every box.
+  const db = openDb(file)
+  t.teardown(() => db.close())
+  db.exec('CREATE VIRTUAL TABLE temp.reference USING rtree(place_rowid, min_lat, max_lat, min_lng, max_lng)')
+  db.exec('INSERT INTO temp.reference SELECT rowid, lat, lat, lng, lng FROM places')
+  const inBox = (table: string) =>
+    db.prepare(`SELECT place_rowid AS r FROM ${table} WHERE min_lat <= ? AND max_lat >= ? AND min_lng <= ? AND max_lng >= ? ORDER BY 1`).pluck()
+  const [packed, reference] = [inBox('main.places_rtree'), inBox('temp.reference')]
+  const points = db.prepare('SELECT lat, lng FROM places ORDER BY rowid').all() as { lat: number; lng: number }[]
+  let same = 0
+  for (let i = 0; i < points.length; i += 37) {
+    const p = points[i]!
+    const box = [p.lat + 0.004, p.lat - 0.011, p.lng + 0.013, p.lng - 0.002]
+    if (!t.same(packed.all(...box), reference.all(...box), `box ${i}`)) break
+    same++
+  }
+  t.equal(same, Math.ceil(points.length / 37))
+})
+
+t.test('the worker-thread reading gives the same report and rows as reading in the importing thread', async t => {
+  // tempDb's t.testdir() empties the folder: call it first.
+  const { dir, db } = tempDb(t)
+  const file = join(dir, 'w.sqlite')
+  const csv = join(dir, 'rows.csv')
+  writeFileSync(csv, RUNAWAY_ROWS.map(r => r.replace('"Unclosed quote,', '"Closed quote",')).join('\r\n'))
+  const limits = { timeoutMs: 10_000, maxBytes: 1 << 20 }
+  // A small file is read in a worker only when told to.
+  const report = await rebuildCatalogue(file, [{ location: csv }], { limits, workerFromBytes: 0 })
+  const inThread = importFile(db, csv)
+  t.same(report.sources[0]!.refused, inThread.refused)
+  t.equal(report.sources[0]!.accepted, inThread.accepted)
+  const built = openDb(file, { readonly: true })
+  t.same(allRows(built), allRows(db))
+  built.close()
+  const runaway = join(dir, 'runaway.csv')
+  writeFileSync(runaway, RUNAWAY_ROWS.join('\n'))
+  await t.rejects(rebuildCatalogue(file, [{ location: runaway }], { limits, workerFromBytes: 0 }), {
+    code: 'IMPORT_BAD_FILE',
+    message: /^CSV cannot be read \(line 7\): Quote Not Closed: the row that starts on line 7/,
+  })
 })

@@ -70,10 +70,18 @@ const header = (msgType: string) =>
   `<ToUserName>${cdata(values.to!)}</ToUserName>\n<FromUserName>${cdata(values.from!)}</FromUserName>\n` +
   `<CreateTime>${now}</CreateTime>\n<MsgType>${cdata(msgType)}</MsgType>\n`
 
+function isCoordinate(text: string, limit: number): boolean {
+  return /^-?\d+(\.\d+)?$/.test(text) && Math.abs(Number(text)) <= limit
+}
+
 function body(): string | undefined {
   switch (kind) {
     case 'location': {
       const [lat = '31.236712', lng = '121.481236'] = args
+      // A typo here would only show up as the server's quiet `success`: say so before sending.
+      if (!isCoordinate(lat, 90) || !isCoordinate(lng, 180)) {
+        throw new UsageError(`location needs a latitude (-90…90) and a longitude (-180…180) in degrees, e.g. 31.236712 121.481236; got "${lat}" "${lng}"`)
+      }
       return `<xml>\n${header('location')}<Location_X>${lat}</Location_X>\n<Location_Y>${lng}</Location_Y>\n<Scale>16</Scale>\n<Label>${cdata('')}</Label>\n<MsgId>${msgId}</MsgId>\n</xml>`
     }
     case 'text':

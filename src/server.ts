@@ -196,10 +196,24 @@ async function serve(config: Config): Promise<void> {
       void app.close().then(() => process.exit(0))
     })
   }
-  await app.listen({ host: config.host, port: config.port })
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (err) {
+    throw listenError(err, config)
+  }
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   if (!isWorker()) process.stdout.write(banner(config, built, builtGazetteer, port))
+}
+
+/** A port already taken or not ours to open is the operator's to fix: one line, no stack. */
+function listenError(err: unknown, config: Config): unknown {
+  const code = (err as NodeJS.ErrnoException).code
+  const at = `${config.host}:${config.port}`
+  if (code === 'EADDRINUSE') return new AppError('CONFIG_INVALID', `${at} is already in use (another server running?); stop it or set PORT to a free port.`)
+  if (code === 'EACCES') return new AppError('CONFIG_INVALID', `${at} cannot be opened by this user; choose a PORT above 1023.`)
+  if (code === 'EADDRNOTAVAIL') return new AppError('CONFIG_INVALID', `HOST=${config.host} is not an address of this machine.`)
+  return err
 }
 
 /** JSON log lines like the server's own, for the supervisor (which has no request logger). */

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -42,6 +44,10 @@ t.test('start-up refusals are one line naming the setting, exit status 1, no sta
   buildGazetteer(join(dir, 'g.sqlite'), [DEMO_GAZETTEER]).close()
   const base = { GAZETTEER_FILE: join(dir, 'g.sqlite'), STATE_FILE: join(dir, 's.sqlite'), DB_FILE: catalogue }
   const prod = { NODE_ENV: 'production', WECHAT_TOKEN: 'prodToken2025' }
+  const holder = createServer().listen(0, '127.0.0.1')
+  await once(holder, 'listening')
+  t.teardown(() => void holder.close())
+  const taken = (holder.address() as AddressInfo).port
   const cases: [string, Record<string, string>, string][] = [
     ['a text file as DB_FILE', { ...base, DB_FILE: text }, `DB_FILE=${text} is not a catalogue database (not an SQLite database)`],
     ['a text file as GAZETTEER_FILE', { ...base, GAZETTEER_FILE: text }, `GAZETTEER_FILE=${text} is not a gazetteer database (not an SQLite database)`],
@@ -65,6 +71,7 @@ t.test('start-up refusals are one line naming the setting, exit status 1, no sta
       `DB_FILE=${join(dir, 'new.sqlite')} does not exist and could not be built from its sources: cannot read ${join(dir, 'missing.csv')}`,
     ],
     ['an empty PORT', { ...base, PORT: '' }, 'Invalid configuration:\n  - PORT is set but empty'],
+    ['a port already taken', { ...base, HOST: '127.0.0.1', PORT: String(taken) }, `127.0.0.1:${taken} is already in use (another server running?); stop it or set PORT to a free port.`],
   ]
   const results = await Promise.all(cases.map(([, env]) => start(env)))
   cases.forEach(([name, , message], i) => {

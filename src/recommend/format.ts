@@ -44,11 +44,23 @@ export function listNames(places: readonly RankedPlace[], from?: LatLng): string
   const names = places.map(r => shortName(r.place.name))
   const seen = new Map<string, number>()
   for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1)
-  return places.map((r, i) => {
-    const name = names[i]!
-    if ((seen.get(name) ?? 0) < 2) return name
-    const where = streetOf(r.place.address) ?? (from ? directionOf(from, r.place) : undefined)
-    return where ? `${name}（${where}）` : name
+  const wheres = places.map((r, i) => {
+    if ((seen.get(names[i]!) ?? 0) < 2) return undefined
+    return streetOf(r.place.address) ?? (from ? directionOf(from, r.place) : undefined)
+  })
+  // Branches in the same street or the same eighth of the compass still need telling apart:
+  // those are numbered in list order ("东方向，第2家").
+  const labels = names.map((n, i) => (wheres[i] ? `${n}（${wheres[i]}` : undefined))
+  const total = new Map<string, number>()
+  for (const l of labels) if (l) total.set(l, (total.get(l) ?? 0) + 1)
+  const counted = new Map<string, number>()
+  return names.map((name, i) => {
+    const label = labels[i]
+    if (!label) return name
+    if ((total.get(label) ?? 0) < 2) return `${label}）`
+    const nth = (counted.get(label) ?? 0) + 1
+    counted.set(label, nth)
+    return `${label}，第${nth}家）`
   })
 }
 

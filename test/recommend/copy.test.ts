@@ -44,6 +44,14 @@ t.test('names that repeat in a list say where each one is', async t => {
   t.same(listNames(list, at), ['星巴克（南京东路 300号）', '星巴克（东北方向）', 'Costa', '星巴克（南方向）'])
   t.same(listNames([list[0]!, list[2]!], at), ['星巴克', 'Costa'], 'names that do not repeat stay as they are')
   t.equal(listNames([ranked(place('5', 'Vertical\u000bTab\nHotel'), 1)])[0], 'Vertical Tab Hotel', 'one line')
+  // Two branches with no address in the same eighth of the compass: still two different labels.
+  const east = [
+    ranked(place('6', '星巴克', { lat: 31.23, lng: 121.471 }), 117),
+    ranked(place('7', 'Costa'), 150),
+    ranked(place('8', '星巴克', { lat: 31.23, lng: 121.472 }), 220),
+    ranked(place('9', '星巴克', { lat: 31.231, lng: 121.47 }), 300),
+  ]
+  t.same(listNames(east, at), ['星巴克（东方向，第1家）', 'Costa', '星巴克（东方向，第2家）', '星巴克（北方向）'])
 })
 
 t.test('the street of an address, and its city', async t => {

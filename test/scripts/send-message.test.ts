@@ -22,7 +22,7 @@ t.setTimeout(120_000)
 t.test('npm run send: help, usage mistakes, and which failures blame the server', async t => {
   const port = await closedPort()
   const url = `http://127.0.0.1:${port}/wechat`
-  const [help, unknown, missing, badKey, badAppId, halfSafe, down] = await Promise.all([
+  const [help, unknown, missing, badKey, badAppId, halfSafe, down, badPin, farPin] = await Promise.all([
     send(['--help']),
     send(['location', '--bogus']),
     send(['file', 'no-such-message.xml', '--url', url]),
@@ -30,6 +30,8 @@ t.test('npm run send: help, usage mistakes, and which failures blame the server'
     send(['location', '--aes-key', 'a'.repeat(43), '--app-id', 'nope', '--url', url]),
     send(['location', '--app-id', 'wx1234567890abcdef', '--url', url]),
     send(['text', '你好', '--url', url]),
+    send(['location', 'abc', 'def', '--url', url]),
+    send(['location', '95', '200', '--url', url]),
   ])
   t.equal(help.code, 0)
   t.match(help.stdout, /^usage: npm run send -- <kind>/)
@@ -41,9 +43,14 @@ t.test('npm run send: help, usage mistakes, and which failures blame the server'
   t.same([badAppId.code, badAppId.stderr], [2, `--app-id must be the AppID: "wx" followed by 16 letters or digits\n${usageLine}`])
   t.same([halfSafe.code, halfSafe.stderr], [2, `safe mode needs both --aes-key and --app-id\n${usageLine}`])
 
+  // Coordinates the server would only answer with a quiet `success` are refused before sending.
+  for (const [r, lat, lng] of [[badPin!, 'abc', 'def'], [farPin!, '95', '200']] as const) {
+    t.same([r.code, r.stderr], [2, `location needs a latitude (-90…90) and a longitude (-180…180) in degrees, e.g. 31.236712 121.481236; got "${lat}" "${lng}"\n${usageLine}`])
+  }
+
   t.equal(missing.code, 1)
   t.match(missing.stderr, /^cannot read no-such-message\.xml: ENOENT/)
-  for (const r of [unknown, missing, badKey, badAppId, halfSafe]) {
+  for (const r of [unknown, missing, badKey, badAppId, halfSafe, badPin!, farPin!]) {
     t.notMatch(r.stderr, /could not reach|is the server running|\n\s+at /, r.stderr)
   }
   t.equal(down.code, 1)

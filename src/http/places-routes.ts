@@ -42,9 +42,10 @@ export function registerPlacesRoutes(app: FastifyInstance, deps: PlacesRouteDeps
   app.get(PLACES_PATH, async (req, res) => {
     const q = req.query as Record<string, string | string[] | undefined>
     const one = (k: string) => (Array.isArray(q[k]) ? q[k][0] : q[k])
-    const lat = Number(one('lat'))
-    const lng = Number(one('lng'))
-    if (!one('lat') || !one('lng') || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+    // Only the plain decimals our own links carry (Number() would also take 0x1F, 3.1e1, " 31").
+    const lat = degrees(one('lat'), 90)
+    const lng = degrees(one('lng'), 180)
+    if (lat === undefined || lng === undefined) {
       return sendError(res, 400, '链接中的位置不完整或有误，无法列出附近的地点。请回到公众号重新发送位置。')
     }
     const { config } = deps
@@ -75,6 +76,12 @@ export function registerPlacesRoutes(app: FastifyInstance, deps: PlacesRouteDeps
 
 function sendError(res: FastifyReply, status: number, message: string) {
   return res.code(status).type('text/html; charset=utf-8').send(renderErrorPage('无法显示附近的地点', message))
+}
+
+function degrees(raw: string | undefined, limit: number): number | undefined {
+  if (!raw || !/^-?\d{1,3}(\.\d{1,15})?$/.test(raw)) return undefined
+  const n = Number(raw)
+  return Math.abs(n) <= limit ? n : undefined
 }
 
 /** n= as written when it is a whole number of at least 1 (capped at the page's maximum); else the default. */

@@ -57,7 +57,7 @@ t.test('n is a whole number of places from 1 to 100; anything else gives RESULT_
 
 t.test('a bad link gets a short Chinese page; an unknown route never repeats its URL', async t => {
   const { app } = await demoApp(t)
-  for (const [url, status] of [['/places?lat=91&lng=0', 400], ['/places?lat=31', 400], ['/places?lat=31.2&lng=121.4&a=nobody', 404]] as const) {
+  for (const [url, status] of [['/places?lat=91&lng=0', 400], ['/places?lat=31', 400], ['/places?lat=0x1F&lng=121', 400], ['/places?lat=3.1e1&lng=121.4', 400], ['/places?lat=%2031.2&lng=121.4', 400], ['/places?lat=31.2&lng=121.4&a=nobody', 404]] as const) {
     const res = await app.inject({ method: 'GET', url })
     t.equal(res.statusCode, status, url)
     t.match(res.headers['content-type'], 'text/html; charset=utf-8')

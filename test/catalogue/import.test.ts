@@ -388,6 +388,41 @@ t.test('merging updates by id; an id repeated within one file is still refused',
   t.equal(boxes.n, 3, 'one R*Tree entry per place')
 })
 
+t.test('rows written many to a statement meet taken ids exactly as rows written one by one', async t => {
+  // Hundreds of rows, so the writer's multi-row statements (and their in-order fix-up) are used:
+  // ids repeated within a chunk and across chunks, ids of the catalogue merged into, and a name
+  // search text replaced with its row.
+  const { dir, db } = tempDb(t)
+  const base = join(dir, 'base.csv')
+  const baseRows = Array.from({ length: 120 }, (_, i) => `old${i},Old ${i},31.${i},121.${i}`)
+  writeFileSync(base, `id,name,lat,lng\n${baseRows.join('\n')}\n`)
+  importFile(db, base)
+  const ids = Array.from({ length: 400 }, (_, i) => (i % 7 === 3 ? `old${i % 150}` : i % 11 === 5 ? `new${i - (i % 3) - 1}` : `new${i}`))
+  const more = join(dir, 'more.csv')
+  writeFileSync(more, `id,name,lat,lng\n${ids.map((id, i) => `${id},Name ${i},30.${i},120.${i}`).join('\n')}\n`)
+  const report = importFile(db, more, { merge: true })
+  // The model: file order, the first row of an id wins within the file and replaces an old one.
+  const first = new Map<string, number>()
+  const refused: { line: number; reason: string }[] = []
+  ids.forEach((id, i) => {
+    const line = i + 2
+    const seen = first.get(id)
+    if (seen === undefined) first.set(id, line)
+    else refused.push({ line, reason: `duplicate id ${JSON.stringify(id)} (first on line ${seen})` })
+  })
+  t.ok(refused.length > 10, 'the file has duplicates')
+  t.equal(report.accepted, first.size)
+  t.same(report.refused, refused)
+  const expected = new Map<string, string>(baseRows.map((r, i) => [`old${i}`, `Old ${i}`]))
+  for (const [id, line] of first) expected.set(id, `Name ${line - 2}`)
+  const rows = allRows(db)
+  t.same(new Map(rows.map(r => [r.id as string, r.name as string])), expected)
+  const texts = db.prepare('SELECT count(*) AS n FROM place_texts').get() as { n: number }
+  t.equal(texts.n, expected.size, 'one search text per place')
+  const found = db.prepare("SELECT p.id FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH '\"old 3\"' ORDER BY p.id").pluck().all()
+  t.same(found, [...expected].filter(([, name]) => name.toLowerCase().includes('old 3')).map(([id]) => id).sort())
+})
+
 t.test('exports the catalogue as CSV that imports back to the same rows', async t => {
   const { dir, file, db } = tempDb(t)
   importFile(db, `${CASE17}/hotels-gbk.csv`)

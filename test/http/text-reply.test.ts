@@ -62,14 +62,21 @@ function bruteForce(centre: { lat: number; lng: number }, keep: (r: Row) => bool
 
 /**
  * The list lines a reply shows for these rows, as ranked from `at`: a name that repeats among
- * them also says where the place is (its street, else its direction from `at`).
+ * them also says where the place is (its street, else its direction from `at`), and two that
+ * still read alike are numbered in list order.
  */
-const lines = (xs: ReturnType<typeof bruteForce>, from = 1, at?: { lat: number; lng: number }) =>
-  xs.map((x, i) => {
+const lines = (xs: ReturnType<typeof bruteForce>, from = 1, at?: { lat: number; lng: number }) => {
+  const wheres = xs.map(x => {
     const repeated = xs.filter(y => y.row.name === x.row.name).length > 1
-    const where = repeated ? (streetOf(x.row.address || null) ?? (at ? directionOf(pagePoint(at), { lat: Number(x.row.lat), lng: Number(x.row.lon) }) : undefined)) : undefined
-    return `${from + i}. ${x.row.name}${where ? `（${where}）` : ''} · ${categoryLabel(x.row.category)} · ${formatDistance(x.d)}`
+    return repeated ? (streetOf(x.row.address || null) ?? (at ? directionOf(pagePoint(at), { lat: Number(x.row.lat), lng: Number(x.row.lon) }) : undefined)) : undefined
   })
+  const label = (i: number) => `${xs[i]!.row.name}（${wheres[i]}`
+  return xs.map((x, i) => {
+    const same = wheres[i] ? xs.map((_, j) => j).filter(j => wheres[j] && label(j) === label(i)) : []
+    const name = !wheres[i] ? x.row.name : same.length > 1 ? `${label(i)}，第${same.indexOf(i) + 1}家）` : `${label(i)}）`
+    return `${from + i}. ${name} · ${categoryLabel(x.row.category)} · ${formatDistance(x.d)}`
+  })
+}
 
 /** A gazetteer row's own point, read from the shared file (not through the code under test). */
 function pointOf(file: string, idColumn: string, id: string): { lat: number; lng: number } {

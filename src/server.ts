@@ -12,6 +12,7 @@ import { AppError, isAppError } from './errors.js'
 import { DeliveryLog } from './state/delivery-log.js'
 import type { RefreshLogger } from './catalogue/refresh.js'
 import { catalogueJobs, RefreshJobs } from './refresh-jobs.js'
+import { receivedRefreshStatus, sendRefreshStatus } from './refresh-status-relay.js'
 import { UserState } from './state/user-state.js'
 import { DEFAULT_DELIVERY_TTL_MS } from './wechat/dedupe.js'
 import { projectRoot } from './project-root.js'
@@ -145,11 +146,13 @@ async function supervise(config: Config): Promise<void> {
   openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)).close()
   const refresh = new RefreshJobs({ config, catalogues, log })
   refresh.start()
+  const stopSending = sendRefreshStatus(refresh, config.accounts.map(a => a.id))
   runWorkerPool({
     workers: config.workers,
     onListening: port => process.stdout.write(banner(config, built, builtGazetteer, port)),
     log: line => process.stderr.write(`${line}\n`),
     onStop: async () => {
+      stopSending()
       await refresh.stop()
       for (const c of byFile.values()) c.close()
     },
@@ -177,7 +180,9 @@ async function serve(config: Config): Promise<void> {
     : undefined
   // In a worker the supervisor runs the refresh; a single process runs its own.
   let refresh: RefreshJobs | undefined
-  app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: { status: id => refresh?.status(id) } })
+  // A worker reports the supervisor's refresh, as last sent to it.
+  const refreshStatus = isWorker() ? receivedRefreshStatus() : { status: (id: string) => refresh?.status(id) }
+  app = buildApp({ config, catalogues, state, gazetteer, deliveryStore, refresh: refreshStatus })
   if (!isWorker()) {
     refresh = new RefreshJobs({ config, catalogues, log: app.log.child({ job: 'refresh' }) })
     refresh.start()

@@ -47,10 +47,11 @@ t.test('with WORKERS=2, /healthz shows the refresh the supervisor runs, its sche
   })
 
   // Each worker answers for itself; ask until one has seen a finished run (a few seconds at most).
-  let refresh: { cron: string; sources: number; nextRun: string | null; lastRun: { ok: boolean; places: number } | null } | null = null
+  type Refresh = { cron: string; sources: number; nextRun: string | null; lastRun: { ok: boolean; places: number } | null }
+  let refresh: Refresh | null = null as Refresh | null
   for (let i = 0; i < 100 && !refresh?.lastRun; i++) {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`)
-    refresh = ((await res.json()) as { catalogues: Record<string, { refresh: typeof refresh }> }).catalogues.default!.refresh
+    refresh = ((await res.json()) as { catalogues: Record<string, { refresh: Refresh | null }> }).catalogues.default!.refresh
     if (!refresh?.lastRun) await new Promise(r => setTimeout(r, 200))
   }
   t.equal(refresh?.cron, '* * * * * *')

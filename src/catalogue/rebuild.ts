@@ -110,9 +110,13 @@ async function build(
     const fingerprints: string[] = []
     for (const spec of sources) {
       current = spec.location
-      const loaded = { name: spec.location, bytes: await loadSource(spec.location, opts.limits), options: spec.options ?? {} }
-      fingerprints.push(fingerprint(loaded, await digestAsync(loaded.bytes, nextTurn)))
-      reports.push(checkSource(await readSourceAsync(loaded, writer, opts.workerFromBytes), loaded.options))
+      try {
+        const loaded = { name: spec.location, bytes: await loadSource(spec.location, opts.limits), options: spec.options ?? {} }
+        fingerprints.push(fingerprint(loaded, await digestAsync(loaded.bytes, nextTurn)))
+        reports.push(checkSource(await readSourceAsync(loaded, writer, opts.workerFromBytes), loaded.options))
+      } catch (err) {
+        throw sources.length > 1 ? namingSource(err, spec.location) : err
+      }
     }
     for (const _ of finishCatalogue(db, writer.copiedUpTo)) await nextTurn()
     const version = nextVersion(opts.merge ? (previous?.version ?? null) : null, fingerprints)
@@ -124,6 +128,12 @@ async function build(
   } finally {
     db.close()
   }
+}
+
+/** With several sources, a refusal says which one it is about ("the file is empty" alone does not). */
+function namingSource(err: unknown, location: string): unknown {
+  if (!isAppError(err) || err.message.includes(location)) return err
+  return new AppError(err.code, `${location}: ${err.message}`, err.status, { cause: err })
 }
 
 /** Copies the live catalogue's places into the build, for a merge; returns its source list. */
@@ -171,7 +181,7 @@ function check(built: string, previous: CatalogueSummary | undefined, minRatio: 
       throw new AppError(
         'REFRESH_FAILED',
         `the new catalogue has ${places} places, fewer than ${Math.round(minRatio * 100)}% of the current ${previous.places}; ` +
-          'the current one is kept',
+          'the current one is kept. If the smaller catalogue is right: npm run catalogue -- refresh --force, or a lower REFRESH_MIN_RATIO',
       )
     }
     return places

@@ -169,11 +169,26 @@ t.test('a failed refresh logs why and leaves the catalogue untouched', async t =
   writeFileSync(tiny, 'id,name,lat,lng\nz1,Only One,31.23,121.47\n')
   const bad = join(dir, 'bad.csv')
   writeFileSync(bad, 'id,name,lat,lng\nz1,,31.23,121.47\n')
+  const empty = join(dir, 'empty.csv')
+  writeFileSync(empty, '')
+  const nul = join(dir, 'nul.csv')
+  writeFileSync(nul, 'id,name,lat,lng\nz1,A\u0000B,31.23,121.47\n')
+  const unclosed = join(dir, 'unclosed.csv')
+  writeFileSync(unclosed, 'id,name,lat,lng\nz1,Alpha,31.23,121.47\nz2,"Bravo,31.23,121.47\nz3,Charlie,31.23,121.47\n')
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const cases = [
     { sources: [{ location: join(dir, 'missing.csv') }], code: 'IMPORT_BAD_FILE', reason: /cannot read .*missing\.csv/ },
-    { sources: [{ location: tiny }], code: 'REFRESH_FAILED', reason: /1 places, fewer than 50% of the current 3/ },
+    {
+      sources: [{ location: tiny }],
+      code: 'REFRESH_FAILED',
+      reason: /1 places, fewer than 50% of the current 3; the current one is kept\. If the smaller catalogue is right: npm run catalogue -- refresh --force, or a lower REFRESH_MIN_RATIO$/,
+    },
     { sources: [{ location: bad }], code: 'IMPORT_BAD_ROW', reason: /no valid rows/ },
     { sources: [{ location: V2 }, { location: bad }], code: 'IMPORT_BAD_ROW', reason: /bad\.csv: no valid rows/ },
+    // Several sources: each file-level refusal names its source, not only the row-level ones.
+    { sources: [{ location: V2 }, { location: empty }], code: 'IMPORT_BAD_FILE', reason: new RegExp(`^${escape(empty)}: .*empty`) },
+    { sources: [{ location: V2 }, { location: nul }], code: 'IMPORT_BAD_FILE', reason: new RegExp(`^${escape(nul)}: .*NUL`) },
+    { sources: [{ location: V2 }, { location: unclosed }], code: 'IMPORT_BAD_FILE', reason: new RegExp(`^${escape(unclosed)}: CSV cannot be read \\(line 3\\)`) },
     { sources: [{ location: V2, options: { strict: true } }, { location: tiny, options: { strict: true } }], ok: true },
   ]
   for (const c of cases) {

@@ -3,6 +3,8 @@ import type { CatalogueSource } from './config.js'
 
 const SOURCE_DATUMS = ['wgs84', 'gcj02', 'bd09'] as const
 
+const SOURCE_FIELDS = ['location', 'path', 'url', 'datum', 'category', 'strict']
+
 /**
  * A catalogue's sources: a JSON array (of locations, or of objects `{ "location", "datum",
  * "category", "strict" }`), or for the environment also a plain comma-separated list of
@@ -32,6 +34,16 @@ export function parseSources(value: unknown, where: string, problems: string[]):
   const sources: CatalogueSource[] = []
   list.forEach((item, i) => {
     const entry: Record<string, unknown> = typeof item === 'string' ? { location: item } : (item as Record<string, unknown>) ?? {}
+    // A misspelt option ("stict") must not leave the operator believing it is on.
+    const unknown = typeof item === 'object' && item !== null ? Object.keys(entry).filter(k => !SOURCE_FIELDS.includes(k)) : []
+    if (unknown.length > 0) {
+      problems.push(`${where}[${i}]: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map(k => `"${k}"`).join(', ')} (known: ${SOURCE_FIELDS.join(', ')})`)
+      return
+    }
+    if (entry.strict !== undefined && typeof entry.strict !== 'boolean') {
+      problems.push(`${where}[${i}].strict=${JSON.stringify(entry.strict)}: expected true or false`)
+      return
+    }
     const location = entry.location ?? entry.path ?? entry.url
     if (typeof location !== 'string' || location.trim() === '') {
       problems.push(`${where}[${i}]: expected a file path or URL (or an object with "location")`)

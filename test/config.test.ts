@@ -267,4 +267,9 @@ t.test('lists every bad refresh setting and source', async t => {
     t.match(message, part)
   }
   t.throws(() => loadConfig({ CATALOGUE_SOURCES: '[not json' }), { message: /CATALOGUE_SOURCES: not valid JSON/ })
+  // A misspelt option is refused, not ignored: "stict" must not look like strict mode.
+  t.throws(() => loadConfig({ CATALOGUE_SOURCES: '[{"location": "/a.csv", "stict": true, "catgory": "hotel"}]' }), {
+    message: 'Invalid configuration:\n  - CATALOGUE_SOURCES[0]: unknown fields "stict", "catgory" (known: location, path, url, datum, category, strict)',
+  })
+  t.throws(() => loadConfig({ CATALOGUE_SOURCES: '[{"location": "/a.csv", "strict": "yes"}]' }), { message: /CATALOGUE_SOURCES\[0\]\.strict="yes": expected true or false/ })
 })

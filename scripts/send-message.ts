@@ -31,6 +31,13 @@ options: --url URL (default http://127.0.0.1:3000/wechat, or HOST/PORT), --token
 /** Shown with a mistake on the command line; --help shows the whole USAGE. */
 const USAGE_LINE = 'usage: npm run send -- location|text|event|file|verify [arguments] [options]  (--help for more)'
 
+/**
+ * A negative coordinate (`location -33.8688 151.2093`) would read as short options: it is
+ * carried through the parse with a Unicode minus and turned back afterwards.
+ */
+const NEGATIVE = /^-\d+(\.\d+)?$/
+const MINUS = '\u2212'
+
 let values: ReturnType<typeof readArgs>['values']
 let positionals: string[]
 try {
@@ -45,7 +52,13 @@ if (values.help) {
 }
 
 function readArgs() {
+  const parsed = readOptions(process.argv.slice(2).map(a => (NEGATIVE.test(a) ? MINUS + a.slice(1) : a)))
+  return { ...parsed, positionals: parsed.positionals.map(p => (p.startsWith(MINUS) ? `-${p.slice(1)}` : p)) }
+}
+
+function readOptions(args: string[]) {
   return parseCommandLine({
+    args,
     allowPositionals: true,
     options: {
       url: { type: 'string' },

@@ -22,7 +22,7 @@ t.setTimeout(120_000)
 t.test('npm run send: help, usage mistakes, and which failures blame the server', async t => {
   const port = await closedPort()
   const url = `http://127.0.0.1:${port}/wechat`
-  const [help, unknown, missing, badKey, badAppId, halfSafe, down, badPin, farPin] = await Promise.all([
+  const [help, unknown, missing, badKey, badAppId, halfSafe, down, badPin, farPin, south] = await Promise.all([
     send(['--help']),
     send(['location', '--bogus']),
     send(['file', 'no-such-message.xml', '--url', url]),
@@ -32,6 +32,7 @@ t.test('npm run send: help, usage mistakes, and which failures blame the server'
     send(['text', '你好', '--url', url]),
     send(['location', 'abc', 'def', '--url', url]),
     send(['location', '95', '200', '--url', url]),
+    send(['location', '-33.8688', '-70.6693', '--url', url]),
   ])
   t.equal(help.code, 0)
   t.match(help.stdout, /^usage: npm run send -- <kind>/)
@@ -53,6 +54,9 @@ t.test('npm run send: help, usage mistakes, and which failures blame the server'
   for (const r of [unknown, missing, badKey, badAppId, halfSafe, badPin!, farPin!]) {
     t.notMatch(r.stderr, /could not reach|is the server running|\n\s+at /, r.stderr)
   }
+  // Negative coordinates are coordinates, not options: the message is built and sent.
+  t.equal(south!.code, 1)
+  t.match(south!.stderr, /^could not reach /)
   t.equal(down.code, 1)
   t.equal(down.stderr, `could not reach ${url}: connect ECONNREFUSED 127.0.0.1:${port}\n(is the server running? npm start)\n`)
 })

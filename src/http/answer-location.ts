@@ -1,5 +1,5 @@
 import { toWgs84, type LatLng } from '../geo/datum.js'
-import { nearestPlaces } from '../recommend/nearest.js'
+import { nearestPlaces, nearestPlacesAndMore } from '../recommend/nearest.js'
 import { ANYWHERE_M, nearestBeyond } from '../recommend/nearest-beyond.js'
 import { listTooLong, noMorePlaces, nothingFoundAround, nothingNearby } from '../recommend/prompt-copy.js'
 import { listSearchAsText, summariseSearch, type ListLinks, type Listed, type SearchWords } from '../recommend/search-copy.js'
@@ -67,8 +67,7 @@ export function answerNearby(point: LatLng, ctx: AnswerContext, search: NearbySe
   const skip = search.skip ?? 0
   const plain = !search.centreLabel && !search.wishes?.length && !search.brand && !search.ignored?.length && skip === 0
   const limit = Math.min(MAX_LIST, skip + config.resultCount)
-  // One more than the reply needs: whether "更多" would find anything after them.
-  const ranked = rank(at, ctx, search, plain, limit + 1, config.maxRadiusM)
+  const { ranked, more } = rankWithMore(at, ctx, search, plain, limit, config.maxRadiusM)
   const places = ranked.slice(skip, limit)
   const words: SearchWords = {
     centreLabel: search.centreLabel,
@@ -88,7 +87,7 @@ export function answerNearby(point: LatLng, ctx: AnswerContext, search: NearbySe
   }
   const links: ListLinks = {
     pageUrl: shown => placesPageUrl(config.publicUrl, account.id, at, pageParams(search, skip > 0 ? shown : undefined)),
-    moreAfter: shown => shown < MAX_LIST && shown < ranked.length,
+    moreAfter: shown => shown < MAX_LIST && (shown < ranked.length || more),
   }
   const listed =
     account.replyStyle === 'text'
@@ -100,6 +99,16 @@ export function answerNearby(point: LatLng, ctx: AnswerContext, search: NearbySe
 
 function mapReply<T, R>(l: Listed<T>, f: (r: T) => R): Listed<R> {
   return { reply: f(l.reply), count: l.count }
+}
+
+/** The first `limit` places, and whether one more follows them: whether "更多" would find anything. */
+function rankWithMore(at: LatLng, ctx: AnswerContext, search: NearbySearch, plain: boolean, limit: number, maxRadiusM: number) {
+  if (plain) {
+    const { places, more } = nearestPlacesAndMore(at, ctx.catalogue, { limit, maxRadiusM })
+    return { ranked: places, more }
+  }
+  const ranked = rank(at, ctx, search, plain, limit + 1, maxRadiusM)
+  return { ranked: ranked.slice(0, limit), more: ranked.length > limit }
 }
 
 function rank(at: LatLng, ctx: AnswerContext, search: NearbySearch, plain: boolean, limit: number, maxRadiusM: number) {

@@ -124,6 +124,25 @@ function withDetails(ranked: Ranked<PlacePosition>[], limit: number, fetch: (key
 }
 
 /**
+ * The `limit` nearest places, as nearestPlaces gives them, and whether at least one more lies
+ * within `maxRadiusM` (so "更多" will find something). The one after them is ranked but its
+ * details are not read: on a large catalogue each detail is a read from disk, and one more per
+ * reply was a tenth more of them.
+ */
+export function nearestPlacesAndMore(at: LatLng, reader: CatalogueReader, opts: NearestOptions): { places: RankedPlace[]; more: boolean } {
+  const { positionsInBox, placesByKey } = reader
+  const wide = { ...opts, limit: opts.limit + 1 }
+  if (positionsInBox && placesByKey && !opts.accept) {
+    const { categories } = opts
+    const read = (box: Box, max: number) => positionsInBox.call(reader, box, max, categories)
+    const ranked = search(at, read, wide, memoFor(reader, categories), wide.limit * OVERSHOOT, byItemDistance)
+    return { places: withDetails(ranked, opts.limit, keys => placesByKey.call(reader, keys)), more: ranked.length > opts.limit }
+  }
+  const all = nearestPlaces(at, reader, wide)
+  return { places: all.slice(0, opts.limit), more: all.length > opts.limit }
+}
+
+/**
  * Every item within the final search radius, sorted by `order`. `read(box, max)` returns at
  * most `max` items of the box (all when negative); a read that returns `max` was cut short
  * (see OVERSHOOT) and is never ranked.

@@ -7,7 +7,7 @@ import { LiveCatalogue } from '../../src/catalogue/live-catalogue.js'
 import { PointIndex } from '../../src/catalogue/point-index.js'
 import { Catalogue } from '../../src/catalogue/repository.js'
 import { distanceM } from '../../src/geo/distance.js'
-import { nearestPlaces } from '../../src/recommend/nearest.js'
+import { nearestPlaces, nearestPlacesAndMore } from '../../src/recommend/nearest.js'
 import { DATA } from '../helpers/paths.js'
 
 /** mulberry32: a seeded sequence, so a failure can be replayed. */
@@ -113,6 +113,20 @@ t.test('nearest places from the catalogue equal a scan, ties at the same spot or
     t.same(got.map(r => r.place.id), want.map(x => x.id), `query ${q}`)
     t.same(got.map(r => r.distanceM), want.map(x => x.d))
     if (want.length > 1 && want[0]!.d === want[1]!.d) ties++
+    // The reply's form: the same ten, whether an eleventh follows, details read for the ten only
+    // (and for places tied with the tenth, which may sort before it).
+    const keysRead: number[] = []
+    const counting = {
+      inBox: cat.inBox.bind(cat),
+      positionsInBox: cat.positionsInBox.bind(cat),
+      placesByKey: (keys: readonly number[]) => (keysRead.push(...keys), cat.placesByKey(keys)),
+    }
+    const withMore = nearestPlacesAndMore(at, counting, { limit: 10, maxRadiusM: 5000 })
+    const eleven = scan(at, 11)
+    t.same(withMore.places.map(r => r.place.id), want.map(x => x.id), `query ${q}, with more`)
+    t.equal(withMore.more, eleven.length > 10)
+    const tiedWithTenth = eleven.length > 10 && eleven[10]!.d === eleven[9]!.d
+    if (!tiedWithTenth) t.equal(keysRead.length, want.length, `query ${q}: details of the shown places only`)
     const hotels = nearestPlaces(at, cat, { limit: 5, maxRadiusM: 5000, categories: ['hotel'] })
     t.same(hotels.map(r => r.place.id), scan(at, 5, ['hotel']).map(x => x.id), `query ${q}, hotels`)
   }

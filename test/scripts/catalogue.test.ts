@@ -1,29 +1,15 @@
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { CatalogueLock } from '../../src/catalogue/lock.js'
-import { projectRoot } from '../../src/project-root.js'
+import { runScript } from '../helpers/cli.js'
 import { CASES } from '../helpers/paths.js'
 
-const run = promisify(execFile)
 const CASE17 = `${CASES}/17-csv-encoding/hotels-gbk.csv`
 const V2 = `${CASES}/12-sqlite-busy-during-refresh/catalogue-v2.csv`
 
 /** Runs `npm run catalogue -- …args` (without npm's own output) and returns what it printed. */
-async function catalogue(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/catalogue.ts', ...args], {
-      cwd: projectRoot(),
-      env: { PATH: process.env.PATH, ...env },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const catalogue = (args: string[], env: Record<string, string>) => runScript('scripts/catalogue.ts', args, env)
 
 t.test('import, stats, export and refresh from the command line', async t => {
   const dbFile = join(t.testdir(), 'catalogue.sqlite')

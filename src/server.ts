@@ -17,6 +17,7 @@ import { UserState } from './state/user-state.js'
 import { DEFAULT_DELIVERY_TTL_MS } from './wechat/dedupe.js'
 import { projectRoot } from './project-root.js'
 import { catalogueSetting, checkStateFile, openedFor } from './startup-files.js'
+import { NANJING_ROAD_PIN, samplePin, type SamplePin } from './sample-pin.js'
 
 /** The project's own demo catalogue, loaded when the configured database does not exist yet. */
 export const DEMO_CATALOGUE = resolve(projectRoot(), 'data/demo-catalogue.csv')
@@ -65,7 +66,7 @@ async function ensureGazetteer(config: Config): Promise<string | undefined> {
   return `built from the demo gazetteer (${report.total} names)`
 }
 
-function banner(config: Config, built: ReadonlyMap<string, string | undefined>, builtGazetteer: string | undefined, port: number): string {
+function banner(config: Config, built: ReadonlyMap<string, string | undefined>, builtGazetteer: string | undefined, port: number, pins: ReadonlyMap<string, SamplePin | undefined>): string {
   // The bound port, not the configured one: PORT=0 asks the system for a free port.
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
   const lines = ['']
@@ -83,15 +84,18 @@ function banner(config: Config, built: ReadonlyMap<string, string | undefined>, 
       `  refresh:   ${refreshLine(config, account)}`,
       `  gazetteer: ${config.gazetteerFile}${builtGazetteer ? ` (${builtGazetteer})` : ''}`,
     )
+    const sample = pins.get(account.id)
+    const where = sample ? `${sample.pin.lat} ${sample.pin.lng}` : `${NANJING_ROAD_PIN.lat} ${NANJING_ROAD_PIN.lng}`
+    const text = account.examples?.[0] ?? '人民广场附近的咖啡'
     if (account.devToken) {
       lines.push(
-        `  try it:    npm run send -- location 31.236712 121.481236${defaultUrl ? '' : ` --url ${local}`}`,
-        '             (a signed location message from Nanjing Road, as WeChat would send it)',
-        `             npm run send -- text 人民广场附近的咖啡${defaultUrl ? '' : ` --url ${local}`}`,
+        `  try it:    npm run send -- location ${where}${defaultUrl ? '' : ` --url ${local}`}`,
+        `             (a signed location message from ${sample?.near ?? 'Nanjing Road'}, as WeChat would send it)`,
+        `             npm run send -- text ${text}${defaultUrl ? '' : ` --url ${local}`}`,
       )
     } else {
       const safe = account.aesKey ? ' [--app-id … --aes-key … for safe mode]' : ''
-      lines.push(`  try it:    npm run send -- location 31.236712 121.481236 --url ${local} --token …${safe}`)
+      lines.push(`  try it:    npm run send -- location ${where} --url ${local} --token …${safe}`)
     }
     lines.push('')
   }
@@ -107,6 +111,15 @@ function refreshLine(config: Config, account: AccountConfig): string {
 
 /** How often a running server looks whether an operator swapped a catalogue file (ms). */
 const FOLLOW_CATALOGUE_EVERY_MS = 1000
+
+/** Only a suggestion for the banner: a catalogue it cannot read here fails later, with its own message. */
+function pinFor(catalogue: LiveCatalogue, maxRadiusM: number): SamplePin | undefined {
+  try {
+    return samplePin(catalogue.current, maxRadiusM)
+  } catch {
+    return undefined
+  }
+}
 
 /** Builds what is missing (catalogues from their sources or the demo, the gazetteer) and opens the catalogues. */
 async function prepare(config: Config, log: () => RefreshLogger) {
@@ -127,10 +140,11 @@ async function prepare(config: Config, log: () => RefreshLogger) {
     })))
   }
   const catalogues = new Map(config.accounts.map(a => [a.id, byFile.get(a.dbFile)!]))
+  const pins = new Map(config.accounts.map(a => [a.id, pinFor(byFile.get(a.dbFile)!, config.maxRadiusM)]))
   const builtGazetteer = await ensureGazetteer(config)
   mkdirSync(dirname(resolve(config.stateFile)), { recursive: true })
   checkStateFile(config.stateFile)
-  return { built, byFile, catalogues, builtGazetteer }
+  return { built, byFile, catalogues, builtGazetteer, pins }
 }
 
 /**
@@ -140,7 +154,7 @@ async function prepare(config: Config, log: () => RefreshLogger) {
  */
 async function supervise(config: Config): Promise<void> {
   const log = jsonLog({ job: 'refresh' })
-  const { built, byFile, catalogues, builtGazetteer } = await prepare(config, () => log)
+  const { built, byFile, catalogues, builtGazetteer, pins } = await prepare(config, () => log)
   openedFor('GAZETTEER_FILE', config.gazetteerFile, () => new Gazetteer(config.gazetteerFile, { readonly: true })).close()
   openedFor('STATE_FILE', config.stateFile, () => new UserState(config.stateFile)).close()
   openedFor('STATE_FILE', config.stateFile, () => new DeliveryLog(config.stateFile, DEFAULT_DELIVERY_TTL_MS)).close()
@@ -149,7 +163,7 @@ async function supervise(config: Config): Promise<void> {
   const stopSending = sendRefreshStatus(refresh, config.accounts.map(a => a.id))
   runWorkerPool({
     workers: config.workers,
-    onListening: port => process.stdout.write(banner(config, built, builtGazetteer, port)),
+    onListening: port => process.stdout.write(banner(config, built, builtGazetteer, port, pins)),
     log: line => process.stderr.write(`${line}\n`),
     onStop: async () => {
       stopSending()
@@ -162,7 +176,7 @@ async function supervise(config: Config): Promise<void> {
 async function serve(config: Config): Promise<void> {
   let app: ReturnType<typeof buildApp> | undefined
   const appLog = (): RefreshLogger => app!.log
-  const { built, byFile, catalogues, builtGazetteer } = await prepare(config, appLog)
+  const { built, byFile, catalogues, builtGazetteer, pins } = await prepare(config, appLog)
   // Positions go into memory before the port opens, so the first location waits for nothing.
   for (const c of byFile.values()) c.warm()
   const gazetteerFile = config.gazetteerFile
@@ -208,7 +222,7 @@ async function serve(config: Config): Promise<void> {
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  if (!isWorker()) process.stdout.write(banner(config, built, builtGazetteer, port))
+  if (!isWorker()) process.stdout.write(banner(config, built, builtGazetteer, port, pins))
 }
 
 /** A port already taken or not ours to open is the operator's to fix: one line, no stack. */

@@ -66,22 +66,43 @@ function memoFor(reader: CatalogueReader, categories: readonly string[] | undefi
  * details are fetched.
  */
 export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: NearestOptions): RankedPlace[] {
-  const { categories } = opts
+  return nearestRanked(at, reader, opts, opts.limit).places
+}
+
+/**
+ * The `limit` nearest places, as nearestPlaces gives them, and whether at least one more lies
+ * within `maxRadiusM` (so "更多" will find something). The one after them is ranked but its
+ * details are not read: on a large catalogue each detail is a read from disk, and one more per
+ * reply was a tenth more of them.
+ */
+export function nearestPlacesAndMore(at: LatLng, reader: CatalogueReader, opts: NearestOptions): { places: RankedPlace[]; more: boolean } {
+  const { places, ranked } = nearestRanked(at, reader, opts, opts.limit + 1)
+  return { places, more: ranked > opts.limit }
+}
+
+/**
+ * Ranks at least `rankAtLeast` places (when there are) and returns the first `opts.limit` with
+ * their details, and how many were ranked.
+ */
+function nearestRanked(at: LatLng, reader: CatalogueReader, opts: NearestOptions, rankAtLeast: number): { places: RankedPlace[]; ranked: number } {
+  const { categories, limit } = opts
+  const wide = rankAtLeast === limit ? opts : { ...opts, limit: rankAtLeast }
   const memo = memoFor(reader, categories)
   const { positionsInBox, pointsInBox, placesByKey } = reader
-  const cap = opts.limit * OVERSHOOT
+  const cap = rankAtLeast * OVERSHOOT
   if (positionsInBox && placesByKey && !opts.accept) {
-    const ranked = search(at, (box, max) => positionsInBox.call(reader, box, max, categories), opts, memo, cap, byItemDistance)
-    return withDetails(ranked, opts.limit, keys => placesByKey.call(reader, keys))
+    const ranked = search(at, (box, max) => positionsInBox.call(reader, box, max, categories), wide, memo, cap, byItemDistance)
+    return { places: withDetails(ranked, limit, keys => placesByKey.call(reader, keys)), ranked: ranked.length }
   }
   if (pointsInBox && placesByKey && !opts.accept) {
-    const ranked = search(at, (box, max) => pointsInBox.call(reader, box, max, categories), opts, memo, cap, byItemDistanceThenId).slice(0, opts.limit)
+    const all = search(at, (box, max) => pointsInBox.call(reader, box, max, categories), wide, memo, cap, byItemDistanceThenId)
+    const ranked = all.slice(0, limit)
     const places = placesByKey.call(reader, ranked.map(r => r.item.key))
     // Same synchronous turn, same catalogue: a mismatch would be a bug, so it never goes unnoticed.
     if (places.length !== ranked.length || places.some((p, i) => p.id !== ranked[i]!.item.id)) {
       throw new Error('catalogue returned other places than the ones ranked')
     }
-    return ranked.map((r, i) => ({ place: places[i]!, distanceM: r.distanceM }))
+    return { places: ranked.map((r, i) => ({ place: places[i]!, distanceM: r.distanceM })), ranked: all.length }
   }
   const { accept } = opts
   const ofKind = categories ? new Set(categories) : undefined
@@ -92,9 +113,8 @@ export function nearestPlaces(at: LatLng, reader: CatalogueReader, opts: Nearest
         ? (box: Box) => reader.inBox(box).filter(p => ofKind.has(p.category))
         : (box: Box) => reader.inBox(box)
   const read = accept ? (box: Box) => fetch(box).filter(accept) : fetch
-  return search(at, read, opts, memo, -1, byItemDistanceThenId)
-    .slice(0, opts.limit)
-    .map(r => ({ place: r.item, distanceM: r.distanceM }))
+  const all = search(at, read, wide, memo, -1, byItemDistanceThenId)
+  return { places: all.slice(0, limit).map(r => ({ place: r.item, distanceM: r.distanceM })), ranked: all.length }
 }
 
 /**
@@ -121,25 +141,6 @@ function withDetails(ranked: Ranked<PlacePosition>[], limit: number, fetch: (key
   if (places.length !== end) throw new Error('catalogue returned other places than the ones ranked')
   if (end > 1) out.sort(byDistanceThenId)
   return out.length > limit ? out.slice(0, limit) : out
-}
-
-/**
- * The `limit` nearest places, as nearestPlaces gives them, and whether at least one more lies
- * within `maxRadiusM` (so "更多" will find something). The one after them is ranked but its
- * details are not read: on a large catalogue each detail is a read from disk, and one more per
- * reply was a tenth more of them.
- */
-export function nearestPlacesAndMore(at: LatLng, reader: CatalogueReader, opts: NearestOptions): { places: RankedPlace[]; more: boolean } {
-  const { positionsInBox, placesByKey } = reader
-  const wide = { ...opts, limit: opts.limit + 1 }
-  if (positionsInBox && placesByKey && !opts.accept) {
-    const { categories } = opts
-    const read = (box: Box, max: number) => positionsInBox.call(reader, box, max, categories)
-    const ranked = search(at, read, wide, memoFor(reader, categories), wide.limit * OVERSHOOT, byItemDistance)
-    return { places: withDetails(ranked, opts.limit, keys => placesByKey.call(reader, keys)), more: ranked.length > opts.limit }
-  }
-  const all = nearestPlaces(at, reader, wide)
-  return { places: all.slice(0, opts.limit), more: all.length > opts.limit }
 }
 
 /**

@@ -109,7 +109,7 @@ function refreshLine(config: Config, account: AccountConfig): string {
   return `"${config.refresh.cron}" in ${config.refresh.timezone}, from ${sources} source(s)`
 }
 
-/** How often a running server looks whether an operator swapped a catalogue file (ms). */
+/** How often a running server looks whether an operator swapped a catalogue or gazetteer file (ms). */
 const FOLLOW_CATALOGUE_EVERY_MS = 1000
 
 /** Only a suggestion for the banner: a catalogue it cannot read here fails later, with its own message. */
@@ -181,6 +181,7 @@ async function serve(config: Config): Promise<void> {
   for (const c of byFile.values()) c.warm()
   const gazetteerFile = config.gazetteerFile
   const gazetteer = openedFor('GAZETTEER_FILE', gazetteerFile, () => new LiveGazetteer(gazetteerFile, {
+    followEveryMs: FOLLOW_CATALOGUE_EVERY_MS,
     onReopenError: err => app?.log.error({ err, file: gazetteerFile }, 'a replaced gazetteer file cannot be opened; the previous one keeps serving'),
     onSwitch: ({ from, to }) => app?.log.info({ file: gazetteerFile, entries: to, previousEntries: from }, 'gazetteer switched to the new file'),
   }))

@@ -1,15 +1,10 @@
-import { statSync } from 'node:fs'
+import { FollowedFile } from './followed-file.js'
 import { Catalogue, type BoxQuery, type CatalogueStats, type PlaceNameRow, type PlaceRow, type PointRow, type PositionRow } from './repository.js'
 
 export interface LiveCatalogueOptions {
   /** Told when a replaced file cannot be opened; the previous catalogue keeps answering. */
   readonly onReopenError?: (err: unknown) => void
-  /**
-   * Look at the file's inode at most this often (ms); by default on every query. A running
-   * server needs no more than a glance a second: its own refresh reopens at once, and a swap
-   * by the operator's CLI may take that long to be noticed. A stat() per query was a few
-   * per cent of a location reply.
-   */
+  /** Look at the file's inode at most this often (ms); by default on every query (see FollowedFile). */
   readonly followEveryMs?: number
   /** Told when the position index of a replacement could not be built (it then uses the R*Tree). */
   readonly onIndexError?: (err: unknown) => void
@@ -34,24 +29,29 @@ export interface CatalogueSwitch {
  * longer matches the open one.
  */
 export class LiveCatalogue {
-  #current: Catalogue
-  #inode: number
-  /** A replacement that failed to open, so it is not retried on every query. */
-  #badInode: number | undefined
-  /** performance.now() of the last look at the file. */
-  #lookedAt = Number.NEGATIVE_INFINITY
+  readonly #file: FollowedFile<Catalogue>
 
   constructor(
     readonly file: string,
-    private readonly opts: LiveCatalogueOptions = {},
+    opts: LiveCatalogueOptions = {},
   ) {
-    this.#inode = inodeOf(file) ?? -1
-    this.#current = new Catalogue(file, { readonly: true })
+    this.#file = new FollowedFile(file, {
+      open: f => new Catalogue(f, { readonly: true }),
+      close: c => c.close(),
+      followEveryMs: opts.followEveryMs,
+      onReopenError: opts.onReopenError,
+      onReplaced: (old, next) => {
+        // A served catalogue had its index built: the new one's is built between requests (it
+        // answers from the R*Tree until then); a failure only leaves it on the R*Tree.
+        if (old.warmed) next.warmInBackground().catch(err => opts.onIndexError?.(err))
+        // Counting the places reads the whole table: only when somebody listens.
+        if (opts.onSwitch) opts.onSwitch({ file, from: summary(old), to: summary(next) })
+      },
+    })
   }
 
   get current(): Catalogue {
-    this.#follow()
-    return this.#current
+    return this.#file.current
   }
 
   inBox(box: BoxQuery): PlaceRow[] {
@@ -104,58 +104,15 @@ export class LiveCatalogue {
    * keeping the old connection, when the new file cannot be opened.
    */
   reopen(): void {
-    // The inode is read before opening: a swap in between costs one more reopen, never a stale one.
-    const inode = inodeOf(this.file) ?? -1
-    const next = new Catalogue(this.file, { readonly: true })
-    // A served catalogue had its index built: the new one's is built between requests (it
-    // answers from the R*Tree until then); a failure only leaves it on the R*Tree.
-    if (this.#current.warmed) next.warmInBackground().catch(err => this.opts.onIndexError?.(err))
-    const old = this.#current
-    const from = this.opts.onSwitch ? summary(old) : undefined
-    this.#current = next
-    this.#inode = inode
-    this.#badInode = undefined
-    old.close()
-    if (!from) return
-    try {
-      this.opts.onSwitch?.({ file: this.file, from, to: summary(next) })
-    } catch {
-      // Only a log line: the switch itself is done and must not count as a failed reopen.
-    }
-  }
-
-  #follow(): void {
-    const every = this.opts.followEveryMs
-    if (every) {
-      const now = performance.now()
-      if (now - this.#lookedAt < every) return
-      this.#lookedAt = now
-    }
-    const inode = inodeOf(this.file)
-    // A missing file (mid-rename on another system, or deleted by hand): keep what is open.
-    if (inode === undefined || inode === this.#inode || inode === this.#badInode) return
-    try {
-      this.reopen()
-    } catch (err) {
-      this.#badInode = inode
-      this.opts.onReopenError?.(err)
-    }
+    this.#file.reopen()
   }
 
   close(): void {
-    this.#current.close()
+    this.#file.close()
   }
 }
 
 function summary(c: Catalogue): Pick<CatalogueStats, 'version' | 'places'> {
   const { version, places } = c.stats()
   return { version, places }
-}
-
-function inodeOf(file: string): number | undefined {
-  try {
-    return statSync(file).ino
-  } catch {
-    return undefined
-  }
 }

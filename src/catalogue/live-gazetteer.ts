@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { FollowedFile } from './followed-file.js'
 import { Gazetteer, type GazetteerRow, type GazetteerStats } from './gazetteer.js'
 
 export interface LiveGazetteerOptions {
@@ -6,6 +6,8 @@ export interface LiveGazetteerOptions {
   readonly onReopenError?: (err: unknown) => void
   /** Told once names are looked up in a replaced file: entries before and after. */
   readonly onSwitch?: (change: { readonly file: string; readonly from: number; readonly to: number }) => void
+  /** Look at the file's inode at most this often (ms); by default on every lookup (see FollowedFile). */
+  readonly followEveryMs?: number
 }
 
 /**
@@ -14,22 +16,25 @@ export interface LiveGazetteerOptions {
  * inode and reopens, so no restart is needed. Opened read-only: the server never writes it.
  */
 export class LiveGazetteer {
-  #current: Gazetteer
-  #inode: number
-  /** A replacement that failed to open, so it is not retried on every lookup. */
-  #badInode: number | undefined
+  readonly #file: FollowedFile<Gazetteer>
 
   constructor(
     readonly file: string,
-    private readonly opts: LiveGazetteerOptions = {},
+    opts: LiveGazetteerOptions = {},
   ) {
-    this.#inode = inodeOf(file) ?? -1
-    this.#current = new Gazetteer(file, { readonly: true })
+    this.#file = new FollowedFile(file, {
+      open: f => new Gazetteer(f, { readonly: true }),
+      close: g => g.close(),
+      followEveryMs: opts.followEveryMs,
+      onReopenError: opts.onReopenError,
+      onReplaced: (old, next) => {
+        if (opts.onSwitch) opts.onSwitch({ file, from: old.stats().entries, to: next.stats().entries })
+      },
+    })
   }
 
   get current(): Gazetteer {
-    this.#follow()
-    return this.#current
+    return this.#file.current
   }
 
   named(key: string): GazetteerRow[] {
@@ -52,40 +57,7 @@ export class LiveGazetteer {
     return this.current.stats()
   }
 
-  #follow(): void {
-    const inode = inodeOf(this.file)
-    // A missing file (mid-rename on another system, or deleted by hand): keep what is open.
-    if (inode === undefined || inode === this.#inode || inode === this.#badInode) return
-    let next: Gazetteer
-    try {
-      next = new Gazetteer(this.file, { readonly: true })
-    } catch (err) {
-      this.#badInode = inode
-      this.opts.onReopenError?.(err)
-      return
-    }
-    const old = this.#current
-    const from = old.stats().entries
-    this.#current = next
-    this.#inode = inode
-    this.#badInode = undefined
-    old.close()
-    try {
-      this.opts.onSwitch?.({ file: this.file, from, to: next.stats().entries })
-    } catch {
-      // Only a log line: the switch itself is done.
-    }
-  }
-
   close(): void {
-    this.#current.close()
-  }
-}
-
-function inodeOf(file: string): number | undefined {
-  try {
-    return statSync(file).ino
-  } catch {
-    return undefined
+    this.#file.close()
   }
 }

@@ -1,12 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { copyFileSync, existsSync } from 'node:fs'
 import { isAppError } from '../errors.js'
 import { openDb } from './db.js'
 import { importGazetteer, type GazetteerImportReport } from './gazetteer-import.js'
 import { GAZETTEER_DB } from './gazetteer-schema.js'
-import { CatalogueLock } from './lock.js'
-import { buildFileOf } from './rebuild.js'
-import { removeBuild, swapIn } from './swap.js'
+import { replaceByBuild } from './swap.js'
 
 export interface GazetteerRebuildOptions {
   /** Add to / update the current gazetteer by id (default: the files replace it). */
@@ -28,11 +25,7 @@ export interface GazetteerRebuildReport extends GazetteerImportReport {
  * import leaves it as it was. One import per gazetteer at a time (CatalogueLock on `<file>.lock`).
  */
 export async function rebuildGazetteer(file: string, files: readonly string[], opts: GazetteerRebuildOptions = {}): Promise<GazetteerRebuildReport> {
-  mkdirSync(dirname(resolve(file)), { recursive: true })
-  const lock = CatalogueLock.acquire(file, opts.waitMs)
-  const built = buildFileOf(file)
-  try {
-    removeBuild(built)
+  return replaceByBuild(file, opts.waitMs, async built => {
     const previous = entriesOf(file)
     // A merge starts from a copy: nobody writes the live file (imports hold the lock, servers only read).
     if (opts.merge && previous !== undefined) copyFileSync(file, built)
@@ -43,14 +36,8 @@ export async function rebuildGazetteer(file: string, files: readonly string[], o
     } finally {
       db.close()
     }
-    await swapIn(built, file)
     return { ...report, file, previous }
-  } catch (err) {
-    removeBuild(built)
-    throw err
-  } finally {
-    lock.release()
-  }
+  })
 }
 
 /**

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { dirname, resolve } from 'node:path'
 import { AppError, isAppError } from '../errors.js'
 import { openDb, type Db } from './db.js'
 import {
@@ -18,10 +17,9 @@ import {
   type SourceReport,
 } from './import.js'
 import { loadSource, type LoadLimits } from './load-source.js'
-import { CatalogueLock } from './lock.js'
 import { PlaceWriter } from './place-writer.js'
 import { SCHEMA_VERSION } from './schema.js'
-import { removeBuild, swapIn } from './swap.js'
+import { buildFileOf, replaceByBuild } from './swap.js'
 
 /** A catalogue source: a file path or an http(s) URL, and how to read it. */
 export interface SourceSpec {
@@ -59,8 +57,8 @@ export interface RebuildReport {
   readonly previous: CatalogueSummary | undefined
 }
 
-/** The build file for `file`: beside it (same file system, so the swap is a rename). */
-export const buildFileOf = (file: string): string => `${file}.next`
+// The build file's name is swap.ts's; re-exported for the operator CLI and tests.
+export { buildFileOf } from './swap.js'
 
 /**
  * Builds a new catalogue file from the sources, checks it, and swaps it in for `file`.
@@ -72,23 +70,13 @@ export const buildFileOf = (file: string): string => `${file}.next`
  */
 export async function rebuildCatalogue(file: string, sources: readonly SourceSpec[], opts: RebuildOptions): Promise<RebuildReport> {
   if (sources.length === 0) throw new AppError('IMPORT_BAD_FILE', `no sources to build ${file} from`, 400)
-  mkdirSync(dirname(resolve(file)), { recursive: true })
-  const lock = CatalogueLock.acquire(file, opts.waitMs)
-  const built = buildFileOf(file)
-  try {
-    removeBuild(built)
+  return replaceByBuild(file, opts.waitMs, async built => {
     const previous = summarise(file)
     const { reports, version } = await build(file, sources, previous, opts)
     const places = check(built, previous, opts.minRatio ?? 0)
     await opts.beforeSwap?.(built)
-    await swapIn(built, file)
     return { file, sources: reports, places, version, previous }
-  } catch (err) {
-    removeBuild(built)
-    throw err
-  } finally {
-    lock.release()
-  }
+  })
 }
 
 async function build(

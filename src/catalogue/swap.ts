@@ -1,8 +1,35 @@
-import { existsSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { AppError } from '../errors.js'
 import { leaveWal } from './db.js'
+import { CatalogueLock } from './lock.js'
+
+/** The build file for `file`: beside it (same file system, so the swap is a rename). */
+export const buildFileOf = (file: string): string => `${file}.next`
+
+/**
+ * The whole replacement of a live database file, for catalogues and gazetteers alike: under the
+ * file's lock (one build at a time; `waitMs` to wait for another), `make` writes a new file
+ * beside it, which is then swapped in. A build left by a killed run is removed first; a failed
+ * `make` or swap removes its own, and the live file is never written.
+ */
+export async function replaceByBuild<R>(file: string, waitMs: number | undefined, make: (built: string) => Promise<R>): Promise<R> {
+  mkdirSync(dirname(resolve(file)), { recursive: true })
+  const lock = CatalogueLock.acquire(file, waitMs)
+  const built = buildFileOf(file)
+  try {
+    removeBuild(built)
+    const result = await make(built)
+    await swapIn(built, file)
+    return result
+  } catch (err) {
+    removeBuild(built)
+    throw err
+  } finally {
+    lock.release()
+  }
+}
 
 /**
  * Puts a finished catalogue file in place of the live one, atomically: the file is synced to
